@@ -1,0 +1,37 @@
+// The one test command: type-check, then every vitest project (unit + browser), then a plain
+// "N passed, N failed" line that CI reads. Exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, existsSync } from 'node:fs';
+
+const resultsFile = '.vitest-results.json';
+let failedChecks = 0;
+
+const tsc = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('type-check failed');
+  failedChecks += 1;
+}
+
+rmSync(resultsFile, { force: true });
+const extra = process.argv.slice(2);
+const vitest = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...extra],
+  { stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = failedChecks;
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  // A suite that failed to load has no tests counted; count it as a failure so it cannot hide.
+  failed += results.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+  if (tsc.status === 0) passed += 1; // the type-check counts as one check
+} else {
+  failed += 1;
+}
+if (vitest.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,14 @@
+// The engine registry: the one list of engines, in card order. Adding an engine is adding a line.
+
+import type { Engine, EngineId } from './types.ts';
+
+export const ENGINES: Engine[] = [
+];
+
+export function engineById(id: string): Engine | undefined {
+  return ENGINES.find((e) => e.id === id);
+}
+
+export function engineIds(): EngineId[] {
+  return ENGINES.map((e) => e.id);
+}

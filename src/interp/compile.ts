@@ -1,0 +1,88 @@
+// The fast path: compiles a Program to a JavaScript function over plain numbers. The text comes
+// only from ddx's own IR (checked names, operations spelled by the rules table), never from the
+// user's source. A counter on loop iterations gives runaway loops the same `budget` error.
+
+import { DdxError } from '../errors.ts';
+import { formatExpr } from '../ir/format.ts';
+import type { Expr, Fn, Program, Stmt } from '../ir/types.ts';
+import type { Value } from './algebra.ts';
+
+export const COMPILED_LOOP_BUDGET = 50_000_000;
+
+export type CompiledFunction = (...args: Value<number>[]) => number;
+
+/** JavaScript text for the whole program; the main function is returned by the generated code. */
+export function compileToSource(program: Program, loopBudget = COMPILED_LOOP_BUDGET): string {
+  const lines: string[] = ['"use strict";', 'let $steps = 0;'];
+  for (const fn of Object.values(program.functions)) lines.push(compileFn(fn, fn.name === program.main, loopBudget));
+  const main = program.functions[program.main];
+  const params = main.params.map((p) => p.name).join(', ');
+  lines.push(`return function (${params}) { $steps = 0; return ${main.name}(${params}); };`);
+  return lines.join('\n');
+}
+
+export function compileProgram(program: Program, loopBudget = COMPILED_LOOP_BUDGET): CompiledFunction {
+  const make = new Function('$over', compileToSource(program, loopBudget)) as (over: () => never) => CompiledFunction;
+  const inner = make(() => {
+    throw new DdxError('budget', `stopped after ${loopBudget.toLocaleString('en-US')} loop iterations: the function runs too long (a loop that never ends?)`);
+  });
+  return (...args) => {
+    try {
+      return inner(...args);
+    } catch (err) {
+      if (err instanceof DdxError) throw err;
+      throw new DdxError('runtime', err instanceof Error ? err.message : String(err));
+    }
+  };
+}
+
+function compileFn(fn: Fn, isMain: boolean, loopBudget: number): string {
+  const locals = new Set<string>();
+  collectLocals(fn.body, locals);
+  for (const p of fn.params) locals.delete(p.name);
+  const out: string[] = [`function ${fn.name}(${fn.params.map((p) => p.name).join(', ')}) {`];
+  if (locals.size) out.push(`  let ${[...locals].join(', ')};`);
+  // The main function copies its array parameters, so element writes never reach the caller.
+  if (isMain) for (const p of fn.params) if (p.type === 'arr') out.push(`  ${p.name} = ${p.name}.slice();`);
+  emit(fn.body, '  ', out, loopBudget);
+  out.push('  return NaN;', '}');
+  return out.join('\n');
+}
+
+function collectLocals(list: Stmt[], into: Set<string>): void {
+  for (const s of list) {
+    if (s.k === 'let') into.add(s.name);
+    else if (s.k === 'if') { collectLocals(s.then, into); collectLocals(s.else, into); }
+    else if (s.k === 'loop') { collectLocals(s.body, into); collectLocals(s.update, into); }
+  }
+}
+
+const js = (e: Expr) => formatExpr(e, 'js');
+
+function emit(list: Stmt[], indent: string, out: string[], loopBudget: number): void {
+  for (const s of list) {
+    switch (s.k) {
+      case 'let': out.push(`${indent}${s.name} = ${js(s.init)};`); break;
+      case 'assign': out.push(`${indent}${s.name} = ${js(s.value)};`); break;
+      case 'setIndex': out.push(`${indent}${s.name}[${js(s.index)}] = ${js(s.value)};`); break;
+      case 'if':
+        out.push(`${indent}if (${js(s.test)}) {`);
+        emit(s.then, indent + '  ', out, loopBudget);
+        if (s.else.length) { out.push(`${indent}} else {`); emit(s.else, indent + '  ', out, loopBudget); }
+        out.push(`${indent}}`);
+        break;
+      case 'loop': {
+        const update = s.update.map((u) => (u.k === 'assign' ? `${u.name} = ${js(u.value)}` : u.k === 'setIndex' ? `${u.name}[${js(u.index)}] = ${js(u.value)}` : '')).filter(Boolean).join(', ');
+        out.push(`${indent}for (; ; ${update}) {`);
+        out.push(`${indent}  if (++$steps > ${loopBudget}) $over();`);
+        out.push(`${indent}  if (!(${js(s.test)})) break;`);
+        emit(s.body, indent + '  ', out, loopBudget);
+        out.push(`${indent}}`);
+        break;
+      }
+      case 'break': out.push(`${indent}break;`); break;
+      case 'continue': out.push(`${indent}continue;`); break;
+      case 'return': out.push(`${indent}return ${js(s.value)};`); break;
+    }
+  }
+}
