@@ -86,7 +86,7 @@ export function runGradient(request: GradRequest): GradOutcome {
     at,
     wrt,
     value,
-    reference: { value: reference.value, gradient: reference.gradient, digits: reference.digits },
+    reference: { value: reference.value, gradient: pick(reference.gradient, wrt), digits: reference.digits },
     engines: {},
   };
   if (request.time) {
@@ -117,6 +117,10 @@ export function runEngine(id: string, prepared: Prepared, options: Record<string
   } catch (err) {
     return { ok: false, error: toErrorInfo(err) };
   }
+}
+
+function pick(g: Gradient, keys: string[]): Gradient {
+  return Object.fromEntries(keys.map((k) => [k, g[k]]));
 }
 
 function round3(x: number): number {

@@ -74,15 +74,25 @@ export function locOf(node: Node): SourceLocation {
   return { line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1 };
 }
 
-/** Walks every node and refuses what the subset does not have. Throws the first refusal found. */
+/**
+ * Walks every node and refuses what the subset does not have. Reports the refusal that comes
+ * first in the text, so `x.constructor.constructor` points at the first `constructor`.
+ */
 export function fence(root: Node): void {
+  let first: DdxError | null = null;
+  const earlier = (e: DdxError) => !first || (e.line ?? 0) < (first.line ?? 0) || (e.line === first.line && (e.column ?? 0) < (first.column ?? 0));
   const visit = (node: Node): void => {
-    const type = node.type;
-    if (!ALLOWED.has(type)) {
-      const reason = REFUSED[type] ?? `${describe(type)} is not supported in ddx's JavaScript subset`;
-      throw new DdxError('unsupported', reason, locOf(node));
+    if (!ALLOWED.has(node.type)) {
+      const reason = REFUSED[node.type] ?? `${describe(node.type)} is not supported in ddx's JavaScript subset`;
+      const e = new DdxError('unsupported', reason, locOf(node));
+      if (earlier(e)) first = e;
+      return; // what lies inside a refused construct does not matter
     }
-    checkNode(node);
+    try {
+      checkNode(node);
+    } catch (err) {
+      if (err instanceof DdxError && earlier(err)) first = err;
+    }
     for (const key of Object.keys(node) as (keyof Node)[]) {
       if (key === 'loc') continue;
       const child = (node as unknown as Record<string, unknown>)[key];
@@ -92,6 +102,7 @@ export function fence(root: Node): void {
     }
   };
   visit(root);
+  if (first) throw first;
 }
 
 function isNode(value: unknown): value is Node {

@@ -303,6 +303,7 @@ class FunctionLowerer {
         return;
       }
       case 'CallExpression':
+        this.expr(node); // an unsupported call is reported as such, before saying it does nothing
         throw new DdxError('unsupported', 'a call on its own line does nothing in ddx (functions have no side effects): assign or return its result', loc);
       default:
         throw new DdxError('unsupported', 'this expression does nothing on its own: assign it to a variable or return it', loc);
