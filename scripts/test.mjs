@@ -6,6 +6,13 @@ import { readFileSync, rmSync, existsSync } from 'node:fs';
 const resultsFile = '.vitest-results.json';
 let failedChecks = 0;
 
+// The browser tests drive Debian's Chromium. On a fresh machine (as root) install it first, so
+// `npm ci && npm test` works as the README says; .ci/run does the same before calling us.
+if (!existsSync('/usr/bin/chromium') && process.getuid?.() === 0) {
+  console.log('installing chromium for the browser tests (apt-get)...');
+  spawnSync('sh', ['-c', 'apt-get update || (sleep 5 && apt-get update); DEBIAN_FRONTEND=noninteractive apt-get install -y chromium'], { stdio: 'inherit' });
+}
+
 const tsc = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
 if (tsc.status !== 0) {
   console.error('type-check failed');
