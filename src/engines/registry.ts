@@ -1,9 +1,13 @@
 // The engine registry: the one list of engines, in card order. Adding an engine is adding a line.
 
 import type { Engine, EngineId } from './types.ts';
+import { manualEngine } from './manual/index.ts';
+import { numericEngine } from './numeric/index.ts';
 import { forwardEngine } from './forward/index.ts';
 
 export const ENGINES: Engine[] = [
+  manualEngine,
+  numericEngine,
   forwardEngine,
 ];
 
