@@ -2,12 +2,10 @@
 
 import type { Engine, EngineId } from './types.ts';
 import { manualEngine } from './manual/index.ts';
-import { numericEngine } from './numeric/index.ts';
 import { forwardEngine } from './forward/index.ts';
 
 export const ENGINES: Engine[] = [
   manualEngine,
-  numericEngine,
   forwardEngine,
 ];
 
