@@ -2,10 +2,12 @@
 
 import type { Engine, EngineId } from './types.ts';
 import { manualEngine } from './manual/index.ts';
+import { numericEngine } from './numeric/index.ts';
 import { forwardEngine } from './forward/index.ts';
 
 export const ENGINES: Engine[] = [
   manualEngine,
+  numericEngine,
   forwardEngine,
 ];
 
