@@ -214,7 +214,7 @@ class FnGen {
   /** Arrays passed to a helper carry tangents: the helper's tangent function reads and may write them. */
   private markCallArgs(e: Expr): void {
     walk(e, (x) => {
-      if (x.k === 'call') for (const a of x.args) for (const name of arrayVars(a)) this.active.add(name);
+      if (x.k === 'call') for (const a of x.args) for (const name of arrayVars(a)) if (this.types.get(name) === 'arr') this.active.add(name);
     });
   }
 
@@ -268,7 +268,7 @@ class FnGen {
         return cond(e.test, a ?? num(0), b ?? num(0));
       }
       case 'call':
-        return CALL_TANGENT;
+        return this.callIsActive(e) ? CALL_TANGENT : null;
       case 'index': {
         const arr = this.arrayTangent(e.array);
         return arr === null ? null : { k: 'index', array: arr, index: e.index };
@@ -276,6 +276,14 @@ class FnGen {
       case 'array': case 'fill':
         return null;
     }
+  }
+
+  /**
+   * A helper's result carries a tangent when an argument does; an array argument always counts,
+   * since the helper may write into it.
+   */
+  private callIsActive(e: Extract<Expr, { k: 'call' }>): boolean {
+    return e.args.some((a) => this.isArrayExpr(a) || this.tangent(a) !== null);
   }
 
   /** The tangent array of an array-valued expression, or null where it is all zeros. */
@@ -363,7 +371,7 @@ class FnGen {
         const value = s.k === 'let' ? s.init : s.value;
         this.declare(s.name);
         const pre: string[] = [];
-        if (value.k === 'call' && this.active.has(s.name)) {
+        if (value.k === 'call' && this.active.has(s.name) && this.callIsActive(value)) {
           // `x = g(...)`: the helper's value and tangent go straight into x and dx.
           this.declare(this.d(s.name));
           out.push(`${indent}// tangent of: ${s.name} = ${js(value)}`);
@@ -535,9 +543,9 @@ class FnGen {
         const a = this.lift(e.a, indent, pre);
         if (!containsCall(e.b)) return { ...e, a };
         // a && b is 1 when both hold; a || b is 1 when either does (ddx's logic values are 0 or 1).
-        const temp = this.temp('logic_r', 'num');
+        const temp = this.temp('logic_r', 'num', false);
         const and = e.op === '&&';
-        pre.push(`${indent}${temp} = ${and ? 0 : 1};`, `${indent}if (${and ? '' : '!'}(${js(a)})) {`);
+        pre.push(`${indent}${temp} = ${and ? 0 : 1};`, `${indent}if (${and ? js(a) : `!(${js(a)})`}) {`);
         const inner: string[] = [];
         const b = this.lift(e.b, indent + '  ', inner);
         pre.push(...inner, `${indent}  ${temp} = ${js(b)} ? 1 : 0;`, `${indent}}`);
@@ -558,8 +566,15 @@ class FnGen {
   private liftCall(e: Extract<Expr, { k: 'call' }>, indent: string, pre: string[], into?: string): string {
     const args = e.args.map((a) => this.lift(a, indent, pre));
     const tangents = args.map((a) => (this.isArrayExpr(a) ? (this.arrayTangent(a) ?? zerosLike(a)) : (this.tangent(a) ?? num(0))));
+    const callText = `${this.fnNames.get(e.fn)}(${[...args, ...tangents].map(js).join(', ')})`;
+    if (!this.callIsActive({ ...e, args })) {
+      // No argument carries a tangent: only the value is wanted.
+      const target = into ?? this.temp(`${e.fn}_r`, this.program.functions[e.fn].returns, false);
+      pre.push(`${indent}${target} = ${callText}[0];`);
+      return target;
+    }
     const target = into ?? this.temp(`${e.fn}_r`, this.program.functions[e.fn].returns);
-    pre.push(`${indent}[${target}, ${this.d(target)}] = ${this.fnNames.get(e.fn)}(${[...args, ...tangents].map(js).join(', ')});`);
+    pre.push(`${indent}[${target}, ${this.d(target)}] = ${callText};`);
     return target;
   }
 
@@ -570,13 +585,15 @@ class FnGen {
     this.emitPair(v(temp), this.d(temp), lifted, type === 'arr', indent, out);
   }
 
-  /** A fresh variable for a lifted value; it always carries a tangent (helpers return one). */
-  private temp(base: string, type: ValueType): string {
+  /** A fresh variable for a lifted value, with a tangent unless it is known to have none. */
+  private temp(base: string, type: ValueType, active = true): string {
     const name = this.namer.fresh(base);
     this.types.set(name, type);
-    this.active.add(name);
     this.declare(name);
-    this.declare(this.d(name));
+    if (active) {
+      this.active.add(name);
+      this.declare(this.d(name));
+    }
     return name;
   }
 }
