@@ -1,0 +1,28 @@
+// Generated source, read-only: highlighted with Monaco's own tokenizer once Monaco has loaded (plain
+// text until then), with a copy button.
+
+import { useEffect, useState } from 'react';
+import { CopyButton } from './CopyButton.tsx';
+
+export function CodeBlock({ code, label }: { code: string; label: string }) {
+  const [html, setHtml] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setHtml(null);
+    import('../editor/monaco-setup.ts')
+      .then((m) => m.colorize(code))
+      .then((h) => { if (live) setHtml(h); })
+      .catch(() => { /* stays plain text */ });
+    return () => { live = false; };
+  }, [code]);
+  return (
+    <div className="code-block">
+      <CopyButton text={code} label={`Copy ${label}`} />
+      {html === null ? (
+        <pre className="code" tabIndex={0} aria-label={label}><code>{code}</code></pre>
+      ) : (
+        <pre className="code" tabIndex={0} aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />
+      )}
+    </div>
+  );
+}

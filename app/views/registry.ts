@@ -1,0 +1,15 @@
+// The views under the cards (the pictures of issue 6: slice, step-lab, cost, tape, swell, steps,
+// learn): each is a plugin with an id, a tab title and a component, listed here in tab order.
+// The panel shows a tab strip only when at least one view is registered.
+
+import type { FC } from 'react';
+
+export interface ViewPlugin {
+  /** The data-view / data-view-tab name. */
+  id: string;
+  title: string;
+  /** Drawn only while its tab is open. It reads the store (the answer, the point) like the cards do. */
+  Component: FC;
+}
+
+export const VIEWS: ViewPlugin[] = [];
