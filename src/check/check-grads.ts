@@ -6,7 +6,8 @@
 
 import { DualAlgebra } from '../algebras/dual.ts';
 import { Tape, type TapeVar } from '../ad/tape.ts';
-import { floatAlgebra, type Value } from '../interp/algebra.ts';
+import { floatAlgebra, type Algebra, type Value } from '../interp/algebra.ts';
+import { RULES } from '../rules/table.ts';
 import { Interpreter } from '../interp/interpreter.ts';
 import { mainFn, type Program } from '../ir/types.ts';
 import { parseProgram } from '../lang/parse.ts';
@@ -62,7 +63,10 @@ export interface CheckReport {
   step: number;
   tolerance: { rtol: number; atol: number; modeRtol: number };
   rows: CheckRow[];
-  /** Directions along which f takes another branch at x ± h·v, where differences mean little. */
+  /**
+   * Directions along which f takes another path at x ± h·v (another branch, or the other side of
+   * a kink), where central differences mean little.
+   */
   branchCrossings: number[];
   /** One sentence per failed row. */
   failures: string[];
@@ -169,7 +173,7 @@ export function checkGrads(source: string | Program, at: unknown, options: Check
   });
 
   const failures = rows.filter((r) => !r.ok).map((r) => {
-    const crossing = r.against === 'numeric' && branchCrossings.includes(r.direction) ? ' (f takes another branch within the step, so the difference quotient may not be a derivative)' : '';
+    const crossing = r.against === 'numeric' && branchCrossings.includes(r.direction) ? ' (f takes another branch or crosses a kink within the step, so the difference quotient may not be a derivative)' : '';
     return `${r.mode} along direction ${r.direction} gives ${r.value}, ${r.against === 'numeric' ? 'central differences' : r.against} give ${r.expected}: off by ${r.error.toExponential(2)}${crossing}`;
   });
   return {
@@ -186,13 +190,31 @@ export function checkGrads(source: string | Program, at: unknown, options: Check
   };
 }
 
-/** f at a point over plain floats, with the branch decisions it took (its path). */
+/**
+ * f at a point over plain floats, with the path it took: every if/loop decision, every primitive
+ * that ran (a ternary's branches differ in them), and for primitives with a kink the side of it
+ * (the signs of their partials; for the piecewise constant ones, their value).
+ */
 function evaluate(program: Program, point: Point): { value: number; path: string } {
   const fn = mainFn(program);
   const path: string[] = [];
-  const value = new Interpreter(program, floatAlgebra, { onBranch: (_loc, _test, taken) => { path.push(taken ? '1' : '0'); } })
+  const recording: Algebra<number> = {
+    ...floatAlgebra,
+    prim: (op, args) => {
+      const y = floatAlgebra.prim(op, args);
+      const rule = RULES[op];
+      if (!rule.kink) path.push(op);
+      else {
+        const partials = rule.partials(floatAlgebra, args, y);
+        const side = partials.every((d) => d === 0) ? String(y) : partials.map(Math.sign).join(',');
+        path.push(`${op}:${side}`);
+      }
+      return y;
+    },
+  };
+  const value = new Interpreter(program, recording, { onBranch: (_loc, _test, taken) => { path.push(taken ? 'T' : 'F'); } })
     .run(fn.params.map((p) => point[p.name]));
-  return { value, path: path.join('') };
+  return { value, path: path.join(' ') };
 }
 
 function toDirection(point: Point, wrt: string[], v: number[]): Direction {
