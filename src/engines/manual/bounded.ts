@@ -7,7 +7,7 @@
 
 import type { SourceLocation } from '../../errors.ts';
 import { Tape, type TapeVar } from '../../ad/tape.ts';
-import type { Algebra, Value } from '../../interp/algebra.ts';
+import { floatAlgebra, type Algebra, type Value } from '../../interp/algebra.ts';
 import { Interpreter } from '../../interp/interpreter.ts';
 import type { Primitive } from '../../ir/primitives.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
@@ -42,8 +42,27 @@ export function bounded(v: Decimal, e: Decimal = ZERO): Bounded {
   return { v, e };
 }
 
+/**
+ * The cost of one primitive in 40-digit decimals, in units of one addition (measured with
+ * decimal.js: a sine costs about ten additions, an arctangent twenty). The engine's budget counts these.
+ */
+export const OPERATION_WEIGHT: { [P in Primitive]: number } = {
+  add: 1, sub: 1, neg: 1, mul: 1, abs: 1, sign: 1, floor: 1, ceil: 1, round: 1, trunc: 1, max: 1, min: 1, mod: 2,
+  div: 2, sqrt: 3, cbrt: 6, hypot: 4,
+  exp: 5, expm1: 5, log: 6, log1p: 6, log2: 8, log10: 8, pow: 8,
+  sin: 10, cos: 10, tan: 20, sinh: 10, cosh: 10, tanh: 10,
+  asin: 20, acos: 20, atan: 20, atan2: 20, asinh: 20, acosh: 20, atanh: 20,
+};
+
+/** The rules' partials for an error bound: in doubles where they are finite, else in decimals. */
+function boundPartials(op: Primitive, values: Decimal[], v: Decimal): Decimal[] {
+  const floats = RULES[op].partials(floatAlgebra, values.map((x) => x.toNumber()), v.toNumber());
+  if (floats.every((p) => Number.isFinite(p))) return floats.map((p) => new Decimal(p));
+  return RULES[op].partials(decimalAlgebra, values, v);
+}
+
 export class BoundedAlgebra implements Algebra<Bounded> {
-  /** Primitive operations executed, for the engine's cost and its budget. */
+  /** Weighted primitive operations executed (OPERATION_WEIGHT), for the engine's cost and budget. */
   operations = 0;
 
   constant(c: number): Bounded {
@@ -51,13 +70,15 @@ export class BoundedAlgebra implements Algebra<Bounded> {
   }
 
   prim(op: Primitive, args: Bounded[], _loc?: SourceLocation): Bounded {
-    this.operations++;
+    this.operations += OPERATION_WEIGHT[op];
     const values = args.map((a) => a.v);
     const v = DECIMAL_PRIMS[op](...values);
     let e = v.isFinite() ? v.abs().times(DECIMAL_ROUNDING) : new Decimal(NaN);
     if (args.some((a) => !a.e.isZero())) {
-      // First-order propagation: |d op / d arg_i| times arg_i's bound, with the rules' own partials.
-      const partials = RULES[op].partials(decimalAlgebra, values, v);
+      // First-order propagation: |d op / d arg_i| times arg_i's bound, with the rules' own
+      // partials. A bound needs no more than a few digits, so the partials are taken in doubles
+      // (in decimals only where doubles overflow), which keeps the judge near the reference's cost.
+      const partials = boundPartials(op, values, v);
       // A NaN partial means the operation has no derivative in that argument at all (the
       // exponent of a negative base): a perturbation there is meaningless, not an error bound.
       args.forEach((a, i) => {

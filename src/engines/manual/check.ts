@@ -5,6 +5,7 @@
 // and a wrong one differs by far more. Equivalent forms agree; nothing else is accepted.
 
 import { DdxError } from '../../errors.ts';
+import { DEFAULT_BUDGET } from '../../interp/interpreter.ts';
 import type { Value } from '../../interp/algebra.ts';
 import { mainFn } from '../../ir/types.ts';
 import { argsOf, type Point } from '../../point.ts';
@@ -20,12 +21,13 @@ export const OTHER_POINTS = 24;
 /** Candidates tried at most, so a function defined almost nowhere still finishes quickly. */
 const MAX_TRIED = 120;
 /**
- * Decimal operations (f's reference and the user's derivative together) after which no further
- * points are started. The user's own point is always checked. About a second of arithmetic.
+ * Weighted decimal operations (bounded.ts's OPERATION_WEIGHT; f's reference and the user's
+ * derivative together) after which no further points are started: about a second of arithmetic.
+ * The user's own point is always checked.
  */
-export const OPERATION_BUDGET = 40_000;
-/** The interpreter's own budget for one evaluation at one point. */
-const RUN_BUDGET = 2_000_000;
+export const OPERATION_BUDGET = 60_000;
+/** The interpreter's own budget for one evaluation at a point other than the user's. */
+const RUN_BUDGET = 1_000_000;
 /** "partly" needs this many agreeing points besides the user's (which is often a special one). */
 export const PARTLY_MIN_AGREEING = 3;
 
@@ -117,7 +119,7 @@ function checkPoint(setup: ManualSetup, at: Point, isBase: boolean): { check: Po
   const f = mainFn(setup.program);
   let reference;
   try {
-    reference = boundedReference(setup.program, at, RUN_BUDGET);
+    reference = boundedReference(setup.program, at, isBase ? DEFAULT_BUDGET : RUN_BUDGET);
   } catch (err) {
     if (isBase && !(err instanceof DdxError && err.kind === 'runtime')) throw err;
     return skip(`${f.name} cannot be evaluated here (${err instanceof Error ? err.message : String(err)})`, 0);
@@ -134,7 +136,7 @@ function checkPoint(setup: ManualSetup, at: Point, isBase: boolean): { check: Po
     const callArgs = fn.argIndex.map((i) => args[i]);
     let values: Bounded[];
     try {
-      const run = boundedCall(setup.program, fn.name, callArgs, RUN_BUDGET);
+      const run = boundedCall(setup.program, fn.name, callArgs, isBase ? DEFAULT_BUDGET : RUN_BUDGET);
       operations += run.operations;
       values = shaped(run.result, fn, isBase);
     } catch (err) {

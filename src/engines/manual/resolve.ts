@@ -158,6 +158,8 @@ function lineCount(text: string): number {
  */
 export function mergeManualSource(program: Program, text: string): Program {
   const f = mainFn(program);
+  // Trailing blank lines would move an "unexpected end" error past the last line of the text.
+  text = text.trimEnd();
   const manualIsFunction = looksLikeFunctionSource(text);
   if (manualIsFunction === (program.mode === 'function')) {
     const offset = lineCount(program.source);
