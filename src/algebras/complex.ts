@@ -166,12 +166,14 @@ function tanh(z: Complex): Complex {
 }
 
 /**
- * atanh(a + ib) = ¼ ln1p(4a / ((1 - a)² + b²)) + ½ i atan2(2b, (1 - a)(1 + a) - b²) (Kahan):
- * accurate near the real axis and near ±1.
+ * atanh(a + ib) = ¼ ln1p(4a / ((1 - a)² + b²)) + ½ i atan2(2b, (1 - a)(1 + a) - b²) for a ≥ 0
+ * (Kahan): accurate near the real axis and near ±1.
  */
 function atanh(z: Complex): Complex {
   const { re: a, im: b } = z;
   if (b === 0 && Math.abs(a) <= 1) return { re: Math.atanh(a), im: 0 };
+  // atanh is odd; with Re z ≥ 0 the log1p argument is positive, so nothing cancels near -1.
+  if (a < 0) return neg(atanh(neg(z)));
   const oneMinus = 1 - a;
   return {
     re: 0.25 * Math.log1p((4 * a) / (oneMinus * oneMinus + b * b)),

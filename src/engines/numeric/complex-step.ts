@@ -33,6 +33,8 @@ const where = (loc?: SourceLocation) => (loc && loc.line > 0 ? `line ${loc.line}
 export class ComplexStepAlgebra implements Algebra<Complex> {
   /** Notes keyed so that a loop reports each line once. */
   readonly notes = new Map<string, string>();
+  /** Operations with a perturbed argument so far: each adds about one rounding to Im f. */
+  perturbedOps = 0;
 
   constructor(private markers: Map<SourceLocation, Marker> = new Map()) {}
 
@@ -47,6 +49,7 @@ export class ComplexStepAlgebra implements Algebra<Complex> {
     for (const a of args) if (a.im !== 0) perturbed = true;
     const rule = RULES[op];
     if (!perturbed) return { re: rule.float(...args.map((a) => a.re)), im: 0 };
+    this.perturbedOps++;
     const real = rule.float(...args.map((a) => a.re));
     if (Number.isNaN(real) && !args.some((a) => Number.isNaN(a.re))) {
       this.note(`domain:${op}:${where(loc)}`, `${opName(op)} at ${where(loc)} is outside its real domain at the point (NaN in JavaScript), so the complex step gives NaN there rather than a complex principal value`);
@@ -86,6 +89,8 @@ export interface ComplexSweep {
   /** Re f(x + ih): f(x) to within h²; a difference from f(x) means the complex path left the real one. */
   re: number;
   operations: number;
+  /** Operations on the perturbed path in this sweep. */
+  perturbedOps: number;
 }
 
 export function complexSweep(inst: Instrumented, algebra: ComplexStepAlgebra, args: Value<number>[], slot: { paramIndex: number; index: number | null }, h: number): ComplexSweep {
@@ -94,6 +99,7 @@ export function complexSweep(inst: Instrumented, algebra: ComplexStepAlgebra, ar
   if (slot.index === null) cargs[slot.paramIndex] = { re: (target as Complex).re, im: h };
   else (target as Complex[])[slot.index] = { re: (target as Complex[])[slot.index].re, im: h };
   const interp = new Interpreter(inst.program, algebra);
+  const before = algebra.perturbedOps;
   const out = interp.run(cargs);
-  return { d: out.im / h, re: out.re, operations: interp.operations };
+  return { d: out.im / h, re: out.re, operations: interp.operations, perturbedOps: algebra.perturbedOps - before };
 }

@@ -121,7 +121,7 @@ class NumericRun {
   }
 
   hRule(method: MethodId): string {
-    return this.options.h === null ? `automatic: ${METHODS[method].stepRule}·max(|x|, 1) per input` : `set by the user: ${this.options.h}`;
+    return this.options.h === null ? `automatic: ${METHODS[method].stepRule}·${METHODS[method].scaleRule} per input` : `set by the user: ${this.options.h}`;
   }
 
   grad(values: number[]): Gradient {
@@ -217,16 +217,18 @@ class NumericRun {
       const sweep = complexSweep(this.instrumented, algebra, this.ctx.args, slot, hs[k]);
       values.push(sweep.d);
       if (this.options.h === null) {
-        // At h = 1e-20 the truncation error h²|f'''|/6 is far below rounding; no subtraction, so
-        // no cancellation: the error is about one rounding of the result.
-        errors.push(EPS * Math.abs(sweep.d));
+        // At h = 1e-20 the truncation error h²|f'''|/6 is far below rounding, and no difference
+        // of nearby values is taken: what is left is rounding, about eps·sqrt(N) relative over N
+        // operations on the perturbed path (a random walk). It cannot see cancellation inside the
+        // derivative's own formula (d/dx expm1(x)/x near 0), which any exact method shares.
+        errors.push(EPS * Math.sqrt(Math.max(sweep.perturbedOps, 1)) * Math.abs(sweep.d));
         const f0 = this.probe.f0;
         if (strayReal === null && Math.abs(sweep.re - f0) > 1e-10 * Math.max(Math.abs(f0), 1)) strayReal = s.label;
       } else {
         // With a chosen h, the same sweep at h/2 estimates the truncation error: 4/3 of the change.
         const half = complexSweep(this.instrumented, algebra, this.ctx.args, slot, hs[k] / 2);
         estimateEvals++;
-        errors.push((4 / 3) * Math.abs(sweep.d - half.d) + EPS * Math.abs(sweep.d));
+        errors.push((4 / 3) * Math.abs(sweep.d - half.d) + EPS * Math.sqrt(Math.max(sweep.perturbedOps, 1)) * Math.abs(sweep.d));
       }
     });
     const notes = [...algebra.notes.values()];

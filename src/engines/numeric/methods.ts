@@ -20,9 +20,11 @@ export interface MethodInfo {
   formula: string;
   /** The truncation error's slope in log|error| against log h. */
   order: number;
-  /** The automatic step as a multiple of max(|x|, 1), and why. */
+  /** The automatic step: stepFactor times the scale (`scaleRule`) of the input. */
   stepFactor: number;
   stepRule: string;
+  /** What the factor multiplies. */
+  scaleRule: string;
   /** The same factor as a JavaScript expression, for the generated source. */
   stepJs: string;
   /** How far the stencil reaches below and above x, in multiples of h. */
@@ -33,29 +35,29 @@ export interface MethodInfo {
 export const METHODS: Record<MethodId, MethodInfo> = {
   forward: {
     id: 'forward', title: 'forward difference', formula: '(f(x + h) - f(x)) / h', order: 1,
-    stepFactor: Math.sqrt(EPS), stepRule: 'sqrt(eps)', stepJs: 'Math.sqrt(Number.EPSILON)', reach: [0, 1], evalsPerInput: 1,
+    stepFactor: Math.sqrt(EPS), stepRule: 'sqrt(eps)', scaleRule: 'max(|x|, 1)', stepJs: 'Math.sqrt(Number.EPSILON)', reach: [0, 1], evalsPerInput: 1,
   },
   backward: {
     id: 'backward', title: 'backward difference', formula: '(f(x) - f(x - h)) / h', order: 1,
-    stepFactor: Math.sqrt(EPS), stepRule: 'sqrt(eps)', stepJs: 'Math.sqrt(Number.EPSILON)', reach: [1, 0], evalsPerInput: 1,
+    stepFactor: Math.sqrt(EPS), stepRule: 'sqrt(eps)', scaleRule: 'max(|x|, 1)', stepJs: 'Math.sqrt(Number.EPSILON)', reach: [1, 0], evalsPerInput: 1,
   },
   central: {
     id: 'central', title: 'central difference', formula: '(f(x + h) - f(x - h)) / (2h)', order: 2,
-    stepFactor: Math.cbrt(EPS), stepRule: 'cbrt(eps)', stepJs: 'Math.cbrt(Number.EPSILON)', reach: [1, 1], evalsPerInput: 2,
+    stepFactor: Math.cbrt(EPS), stepRule: 'cbrt(eps)', scaleRule: 'max(|x|, 1)', stepJs: 'Math.cbrt(Number.EPSILON)', reach: [1, 1], evalsPerInput: 2,
   },
   'five-point': {
     id: 'five-point', title: '5-point stencil', formula: '(f(x - 2h) - 8 f(x - h) + 8 f(x + h) - f(x + 2h)) / (12h)', order: 4,
-    stepFactor: EPS ** (1 / 5), stepRule: 'eps^(1/5)', stepJs: 'Number.EPSILON ** (1 / 5)', reach: [2, 2], evalsPerInput: 4,
+    stepFactor: EPS ** (1 / 5), stepRule: 'eps^(1/5)', scaleRule: 'max(|x|, 1)', stepJs: 'Number.EPSILON ** (1 / 5)', reach: [2, 2], evalsPerInput: 4,
   },
   richardson: {
     id: 'richardson', title: `Richardson extrapolation (${RICHARDSON_LEVELS} levels)`,
     formula: `central differences at h, h/2, h/4, h/8, combined as R(k, j) = R(k, j-1) + (R(k, j-1) - R(k-1, j-1)) / (4^j - 1)`,
     order: 2 * RICHARDSON_LEVELS,
-    stepFactor: EPS ** (1 / (2 * RICHARDSON_LEVELS + 1)), stepRule: `eps^(1/${2 * RICHARDSON_LEVELS + 1})`, stepJs: `Number.EPSILON ** (1 / ${2 * RICHARDSON_LEVELS + 1})`, reach: [1, 1], evalsPerInput: 2 * RICHARDSON_LEVELS,
+    stepFactor: EPS ** (1 / (2 * RICHARDSON_LEVELS + 1)), stepRule: `eps^(1/${2 * RICHARDSON_LEVELS + 1})`, scaleRule: 'max(|x|, 1)', stepJs: `Number.EPSILON ** (1 / ${2 * RICHARDSON_LEVELS + 1})`, reach: [1, 1], evalsPerInput: 2 * RICHARDSON_LEVELS,
   },
   'complex-step': {
     id: 'complex-step', title: 'complex step', formula: 'Im f(x + ih) / h', order: 2,
-    stepFactor: 1e-20, stepRule: '1e-20', stepJs: '1e-20', reach: [0, 0], evalsPerInput: 1,
+    stepFactor: 1e-20, stepRule: '1e-20', scaleRule: '|x| (1 at x = 0)', stepJs: '1e-20', reach: [0, 0], evalsPerInput: 1,
   },
 };
 
@@ -118,9 +120,11 @@ export const scaleOf = (x: number) => Math.max(Math.abs(x), 1);
 
 /** The automatic step for a method at x, made exactly representable: h = (x + h) - x. */
 export function autoStep(method: MethodId, x: number): number {
-  const h = METHODS[method].stepFactor * scaleOf(x);
-  // The complex step moves x along the imaginary axis: x + ih needs no rounding.
-  return method === 'complex-step' ? h : exactStep(x, h);
+  // The complex step has no round-off to balance, so its step can shrink with |x| as well: h must
+  // be small against the distance to the nearest singularity, which for sqrt or log at x = 1e-30
+  // is |x| itself. It moves x along the imaginary axis, so x + ih needs no rounding.
+  if (method === 'complex-step') return METHODS[method].stepFactor * (x === 0 || !Number.isFinite(x) ? 1 : Math.max(Math.abs(x), 1e-250));
+  return exactStep(x, METHODS[method].stepFactor * scaleOf(x));
 }
 
 export function exactStep(x: number, h: number): number {

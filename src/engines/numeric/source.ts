@@ -26,7 +26,7 @@ export function numericSource(program: Program, wrt: string[], method: MethodId,
   const grad = names.fresh(gradientFunctionName(fn.name, wrt));
   if (method === 'complex-step') {
     return [
-      `// numeric: complex step, ${info.formula}, h = ${userStep ?? `1e-20·max(|x|, 1)`} per input.`,
+      `// numeric: complex step, ${info.formula}, h = ${userStep ?? `${info.stepRule}·${info.scaleRule}`} per input.`,
       `// It runs ${fn.name} over complex numbers in ddx's interpreter (src/algebras/complex.ts), one sweep`,
       `// per input; plain JavaScript has no complex numbers, so there is no code to show for it.`,
     ].join('\n');
@@ -38,7 +38,7 @@ export function numericSource(program: Program, wrt: string[], method: MethodId,
   const lines: string[] = [];
   lines.push(`// numeric: ${info.title}, ${info.formula}; truncation error O(h^${info.order}).`);
   lines.push(userStep === null
-    ? `// The step: h = ${info.stepRule}·max(|x|, 1) for each input x, made exact as (x + h) - x.`
+    ? `// The step: h = ${info.stepRule}·${info.scaleRule} for each input x, made exact as (x + h) - x.`
     : `// The step: h = ${userStep} (set by the user), made exact as (x + h) - x.`);
   lines.push(`function ${grad}(${params.join(', ')}) {`);
   lines.push(userStep === null

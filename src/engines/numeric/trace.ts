@@ -92,26 +92,42 @@ export interface KinkVisit {
 export interface Trace {
   value: number;
   decisions: Decision[];
+  /**
+   * The kinks whose result reaches f's value or is read as a number (an index, an array length):
+   * a kink that only feeds comparisons (Math.abs(d) > 1e-12 ending a Newton loop) changes f only
+   * through those comparisons, and the decisions already show that.
+   */
   kinks: KinkVisit[];
   operations: number;
 }
 
-/** Floats, recording each comparison's outcome and each visit to a primitive that has a kink. */
-class TracingAlgebra implements Algebra<number> {
+/** A traced float: its value and the node that computed it (-1 for a constant or a decision). */
+interface Traced {
+  v: number;
+  id: number;
+}
+
+/**
+ * Floats with a record of each comparison's outcome and a small graph of which operation used
+ * which, so that kinks can be kept only where their result matters.
+ */
+class TracingAlgebra implements Algebra<Traced> {
   decisions: Decision[] = [];
-  kinks: KinkVisit[] = [];
+  private args: number[][] = [];
+  private visits: { node: number; visit: KinkVisit }[] = [];
+  private roots: number[] = [];
   private pending = new Map<number, number[]>();
 
   constructor(private markers: Map<SourceLocation, Marker>) {}
 
-  constant(c: number): number {
-    return c;
+  constant(c: number): Traced {
+    return { v: c, id: -1 };
   }
 
-  prim(op: Primitive, args: number[], loc?: SourceLocation): number {
+  prim(op: Primitive, args: Traced[], loc?: SourceLocation): Traced {
     const marker = loc ? this.markers.get(loc) : undefined;
     if (marker) {
-      const v = args[0];
+      const v = args[0].v;
       // Operand a is complete before b starts; a stack per comparison covers recursive helpers.
       if (marker.side === 'a') {
         const stack = this.pending.get(marker.id) ?? [];
@@ -121,27 +137,42 @@ class TracingAlgebra implements Algebra<number> {
         const a = this.pending.get(marker.id)!.pop()!;
         this.decisions.push({ marker, taken: decide(marker.compare.op, a, v) });
       }
-      return v;
+      return { v, id: -1 };
     }
     const rule = RULES[op];
-    if (rule.kink) this.kinks.push({ op, args: args.slice(), loc });
-    return rule.float(...args);
+    const xs = args.map((a) => a.v);
+    const id = this.args.length;
+    this.args.push(args.map((a) => a.id));
+    if (rule.kink) this.visits.push({ node: id, visit: { op, args: xs, loc } });
+    return { v: rule.float(...xs), id };
   }
 
-  ge(a: number, b: number): number {
-    return a >= b ? 1 : 0;
+  ge(a: Traced, b: Traced): Traced {
+    return { v: a.v >= b.v ? 1 : 0, id: -1 };
   }
 
-  value(v: number): number {
-    return v;
+  /** Read as a number (an index, a length, a truthiness test): its value matters as it is. */
+  value(t: Traced): number {
+    if (t.id >= 0) this.roots.push(t.id);
+    return t.v;
+  }
+
+  /** The kink visits whose result reaches the output or a number read by the program. */
+  relevantKinks(out: Traced): KinkVisit[] {
+    const live = new Uint8Array(this.args.length);
+    if (out.id >= 0) live[out.id] = 1;
+    for (const r of this.roots) live[r] = 1;
+    for (let i = this.args.length - 1; i >= 0; i--) if (live[i]) for (const a of this.args[i]) if (a >= 0) live[a] = 1;
+    return this.visits.filter((k) => live[k.node]).map((k) => k.visit);
   }
 }
 
 export function traceAt(inst: Instrumented, args: Value<number>[], budget?: number): Trace {
   const algebra = new TracingAlgebra(inst.markers);
   const interp = new Interpreter(inst.program, algebra, { budget });
-  const value = interp.run(args);
-  return { value, decisions: algebra.decisions, kinks: algebra.kinks, operations: interp.operations };
+  const traced = args.map((a) => (Array.isArray(a) ? a.map((v) => ({ v, id: -1 })) : { v: a, id: -1 }));
+  const out = interp.run(traced);
+  return { value: out.v, decisions: algebra.decisions, kinks: algebra.relevantKinks(out), operations: interp.operations };
 }
 
 /** Which side of its kink a primitive is on: a kink lies between two visits whose sides differ. */
