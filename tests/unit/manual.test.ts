@@ -239,6 +239,15 @@ describe('right on part of the domain', () => {
     expect(r.verdict).toBe('partly');
     expect(r.counterexample.reference).toBe(-1);
   });
+  it('does not judge at a kink, where the derivative is only a convention', () => {
+    // abs'(0) is 0 by convention and x/|x| is NaN there: neither is "the" derivative, so x = 0 is not checked.
+    const r = ok('function f(x) { return Math.abs(x); }\nfunction df_dx(x) { return x / Math.abs(x); }', { x: 0 });
+    expect(r.verdict).toBe('correct');
+    expect(r.notes.join(' ')).toMatch(/your point itself is not checked: f has a kink here/);
+    const tie = ok('function f(x, y) { return Math.max(x, y); }\nfunction grad_f(x, y) { return x > y ? [1, 0] : [0, 1]; }', { x: 1, y: 1 });
+    expect(tie.verdict).toBe('correct');
+    expect(tie.checked_points).toBeGreaterThanOrEqual(21);
+  });
   it('the verdict rule: a coincidence at the user\'s point is not "partly"', () => {
     expect(verdictOf([{ base: true, agree: true }, { base: false, agree: false }, { base: false, agree: true }, { base: false, agree: false }])).toBe('wrong');
     expect(verdictOf([{ base: true, agree: false }, ...[1, 2, 3].map(() => ({ base: false, agree: true }))])).toBe('partly');
@@ -349,6 +358,9 @@ describe('expression mode', () => {
   it('reads grad_f = [...] and function-style df_dx(x) = ...', () => {
     expect(ok('f(x, y) = x^2 * y\ngrad_f = [2*x*y, x^2]', { x: 2, y: 1 }).verdict).toBe('correct');
     expect(ok('x^2\ndf_dx(x) = 2x', { x: 2 })).toMatchObject({ verdict: 'correct', gradient: { x: 4 } });
+  });
+  it('reads df/dx(x, y) = ... too', () => {
+    expect(ok('x^2 * y\ndf/dx(x, y) = 2*x*y\ndf/dy = x^2', { x: 2, y: 3 })).toMatchObject({ verdict: 'correct', gradient: { x: 12, y: 4 } });
   });
   it('tangent\'s example: d/dy at (0, 5) is 10', () => {
     expect(ok('x^2 + 3*x*y + y^2\ndf_dy = 3*x + 2*y', { x: 0, y: 5 }, { wrt: ['y'] }).gradient).toEqual({ y: 10 });

@@ -102,6 +102,8 @@ export interface BoundedReference {
   /** One entry per scalar input of f, every parameter in order, array elements expanded. */
   slots: Bounded[];
   operations: number;
+  /** The rules table's conventions for the kinks f passes through here (abs at 0, a tie in max, ...). */
+  kinks: string[];
 }
 
 /**
@@ -127,7 +129,15 @@ export function boundedReference(program: Program, point: Point, budget: number)
   const out = new Interpreter(program, tape, { budget }).run(args);
   const adjoints = tape.backward(out, bounded(new Decimal(1)));
   const slots = inputs.map((v) => adjoints[v.id] ?? bounded(ZERO));
-  return { value: out.value, slots, operations: algebra.operations };
+  // A kink on the path from the inputs (the tape records only those operations) means f has no
+  // derivative here, only the convention the rules table picks.
+  const kinks = new Set<string>();
+  for (const node of tape.nodes) {
+    if (node.op === 'input') continue;
+    const kink = RULES[node.op].kink;
+    if (kink?.at(...node.argValues.map((a) => a.v.toNumber()))) kinks.add(kink.convention);
+  }
+  return { value: out.value, slots, operations: algebra.operations, kinks: [...kinks] };
 }
 
 /** Runs one of the program's functions over bounded decimals (the user's df_dx, say). */

@@ -126,6 +126,7 @@ function checkPoint(setup: ManualSetup, at: Point, isBase: boolean): { check: Po
   }
   let operations = reference.operations;
   if (!reference.value.v.isFinite()) return skip(`${f.name} is not defined here`, operations);
+  if (reference.kinks.length) return skip(`${f.name} has a kink here, where its derivative is only a convention (${reference.kinks.join('; ')})`, operations);
   for (const slot of setup.wrtSlots) {
     const r = reference.slots[slot];
     if (!r.v.isFinite() || !r.e.isFinite()) return skip(`${f.name} has no derivative with respect to ${setup.slots[slot].label} here`, operations);

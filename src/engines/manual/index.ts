@@ -130,7 +130,7 @@ function notesOf(setup: ManualSetup, check: CheckResult, values: number[]): stri
   const base = check.points[0];
   if (base.status === 'skipped') notes.push(`your point itself is not checked: ${base.reason}`);
   const skipped = check.points.filter((p) => p.status === 'skipped' && !p.base);
-  if (skipped.length) notes.push(`${skipped.length} of the ${check.tried} points tried around yours were skipped: ${[...new Set(skipped.map((p) => p.reason))].slice(0, 3).join('; ')}`);
+  if (skipped.length) notes.push(`${skipped.length} of the ${check.tried} points tried around yours ${skipped.length === 1 ? 'was' : 'were'} skipped: ${[...new Set(skipped.map((p) => p.reason))].slice(0, 3).join('; ')}`);
   if (check.stoppedByBudget) notes.push(`checked only ${check.checked} point${check.checked === 1 ? '' : 's'}: ${f.name} is costly in 40-digit arithmetic (${check.operations.toLocaleString('en-US')} operation units used), so the verdict rests on fewer points than usual`);
   else if (others < OTHER_POINTS && check.tried > 0) notes.push(`only ${others} points around yours could be checked: ${f.name} is defined at few of the points tried`);
   const discrete = [...discreteParams(setup.program)].filter((p) => Number.isInteger(base.at[p]));
