@@ -75,7 +75,9 @@ export function resolveManual(program: Program, point: Point, wrt: string[], opt
   const manual = merged.manual;
   const missing = wrt.filter((p) => !manual?.partials[p] && !manual?.gradient);
 
-  const stray = Object.keys(merged.functions).filter((n) => n !== f.name && isManualName(n) && !Object.values(manual?.partials ?? {}).includes(n) && manual?.gradient !== n);
+  // Derivative-looking names that match no parameter (df_dz for f(x, y)): say so rather than ignore them.
+  const looksLikeMine = (n: string) => n.startsWith(`d${f.name}_d`) || n.startsWith('grad_');
+  const stray = Object.keys(merged.functions).filter((n) => n !== f.name && looksLikeMine(n) && isManualName(n) && !Object.values(manual?.partials ?? {}).includes(n) && manual?.gradient !== n);
   if (missing.length > 0) {
     const names = missing.map((p) => `d${f.name}_d${p}`);
     const given = manual ? Object.values(manual.partials) : [];
