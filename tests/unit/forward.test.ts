@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { corpus, gradientError, relativeError } from './corpus.ts';
 import { parseProgram } from '../../src/lang/parse.ts';
-import { gradientFromSlots, validatePoint } from '../../src/point.ts';
+import { argsOf, gradientFromSlots, validatePoint } from '../../src/point.ts';
+import { compileProgram } from '../../src/interp/compile.ts';
+import type { EngineContext } from '../../src/engines/types.ts';
 import { forwardGradient, sweep } from '../../src/engines/forward/sweep.ts';
 import { tangentGradientRunner } from '../../src/engines/forward/index.ts';
 import { compileTangent, generateTangent } from '../../src/codegen/tangent.ts';
@@ -25,6 +27,15 @@ function both(source: string, at: Record<string, number | number[]>, wrt?: strin
   const code = generateTangent(program, w);
   const generated = gradientFromSlots(point, w, tangentGradientRunner(program, point, w, compileTangent(code))());
   return { dual, generated, code };
+}
+
+/** An engine context without the 40-digit reference, which takes seconds at n = 10000. */
+function bareContext(source: string, at: Record<string, number | number[]>): EngineContext {
+  const program = parseProgram(source);
+  const fn = program.functions[program.main];
+  const point = validatePoint(fn, at);
+  const wrt = fn.params.map((p) => p.name);
+  return { program, at: point, wrt, args: argsOf(fn, point), f: compileProgram(program), reference: { value: NaN, gradient: {}, digits: 0 }, options: { measure: false } };
 }
 
 describe('forward mode on the corpus (dual numbers and generated tangent code)', () => {
@@ -80,6 +91,20 @@ describe('the forward engine through the registry and the JSON contract', () => 
     g.forEach((gi, i) => expect(relativeError(gi, expected[i])).toBeLessThanOrEqual(1e-12));
   });
 
+  it('falls back to the compiled tangent code when the interpreter sweeps would be over budget', () => {
+    const n = 3000;
+    const source = 'function f(x) { let s = 0; for (let i = 0; i < x.length - 1; i++) { s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2; } return s; }';
+    const x = Array.from({ length: n }, (_, i) => 1 + 0.5 * Math.sin(i));
+    const out = engineById('forward')!.run(bareContext(source, { x }));
+    expect(out.cost.path).toBe('tangent code');
+    expect(out.notes.join(' ')).toMatch(/comes from the 3,000 sweeps of the compiled tangent code/);
+    // Rosenbrock by hand: g_i = -400 x_i (x_{i+1} - x_i^2) - 2 (1 - x_i) + 200 (x_i - x_{i-1}^2)
+    const hand = x.map((xi, i) => (i < n - 1 ? -400 * xi * (x[i + 1] - xi * xi) - 2 * (1 - xi) : 0) + (i > 0 ? 200 * (xi - x[i - 1] ** 2) : 0));
+    const scale = Math.max(...hand.map(Math.abs));
+    const g = out.gradient.x as number[];
+    expect(Math.max(...hand.map((h, i) => Math.abs(g[i] - h) / scale))).toBeLessThan(1e-13);
+  });
+
   it('refuses a gradient that needs too many sweeps, pointing to reverse mode', () => {
     const n = 3000;
     const source = 'function f(x) { let s = 0; for (let i = 0; i < x.length - 1; i++) { s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2; } return s; }';
@@ -90,6 +115,8 @@ describe('the forward engine through the registry and the JSON contract', () => 
     expect(caught).toBeInstanceOf(DdxError);
     expect((caught as DdxError).kind).toBe('budget');
     expect((caught as DdxError).message).toMatch(/3,000 sweeps.*reverse mode/);
+    // Even the compiled tangent code is refused at n = 10000 (10,000 sweeps of 370,000 operations).
+    expect(() => engineById('forward')!.run(bareContext(source, { x: Array.from({ length: 10000 }, () => 1.5) }))).toThrow(/too much even for the compiled tangent code; reverse mode/);
   });
 });
 

@@ -3,16 +3,20 @@
 // hot path), and what n forward sweeps cost beside one reverse sweep.
 
 import { Tape, type TapeVar } from '../../ad/tape.ts';
-import type { KinkHit } from '../../algebras/dual.ts';
+import { DualAlgebra, type KinkHit } from '../../algebras/dual.ts';
 import { compileTangent, generateTangent, type TangentCode, type TangentFunction } from '../../codegen/tangent.ts';
 import { floatAlgebra, type Value } from '../../interp/algebra.ts';
 import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
-import { gradientFromSlots, maxRelativeError, type Point } from '../../point.ts';
+import { gradientFromSlots, maxRelativeError, type Gradient, type Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
 import { medianMicros } from '../../timing.ts';
+import { DdxError } from '../../errors.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
-import { forwardGradient, sweep } from './sweep.ts';
+import { forwardGradient, SweepBudgetError, sweep } from './sweep.ts';
+
+/** Operations (as the interpreter counts them) that n sweeps of compiled tangent code may take. */
+export const COMPILED_BUDGET = 2_000_000_000;
 
 /** How long each timing in a run may take (the --time option measures the whole gradient apart). */
 const MEASURE_MILLIS = 10;
@@ -85,20 +89,45 @@ export const forwardEngine: Engine = {
 
   run(ctx: EngineContext): EngineOutput {
     const { program, at, wrt } = ctx;
-    const fg = forwardGradient(program, at, wrt);
-    const gradient = gradientFromSlots(at, wrt, fg.partials);
-    const n = fg.partials.length;
-
     const code = generateTangent(program, wrt);
     const tangent = compileTangent(code);
     const runner = tangentGradientRunner(program, at, wrt, tangent);
-    const generated = runner();
-    const notes = fg.kinks.map(kinkNote);
-    const disagreement = maxRelativeError(gradientFromSlots(at, wrt, generated), gradient, wrt);
-    if (!(disagreement <= 1e-12)) notes.push(`the generated tangent code and the dual numbers disagree (by ${disagreement.toExponential(2)} relative): please report this`);
+    const notes: string[] = [];
+    let generated: number[];
+    let gradient: Gradient;
+    let operationsPerSweep: number;
+    let path: 'dual numbers' | 'tangent code';
+    try {
+      const fg = forwardGradient(program, at, wrt);
+      gradient = gradientFromSlots(at, wrt, fg.partials);
+      operationsPerSweep = fg.operationsPerSweep;
+      path = 'dual numbers';
+      generated = runner();
+      notes.push(...fg.kinks.map(kinkNote));
+      const disagreement = maxRelativeError(gradientFromSlots(at, wrt, generated), gradient, wrt);
+      if (!(disagreement <= 1e-12)) notes.push(`the generated tangent code and the dual numbers disagree (by ${disagreement.toExponential(2)} relative): please report this`);
+    } catch (err) {
+      // Too many sweeps for the interpreter: the compiled tangent code (the same rules, written out)
+      // is some fifty times faster, so it gives the gradient, within a budget of its own.
+      if (!(err instanceof SweepBudgetError)) throw err;
+      const n = err.sweeps;
+      if (n * err.operationsPerSweep > COMPILED_BUDGET) {
+        throw new DdxError('budget', `forward mode needs one sweep per input: ${n.toLocaleString('en-US')} sweeps of ${err.operationsPerSweep.toLocaleString('en-US')} operations is too much even for the compiled tangent code; reverse mode gets the whole gradient in one sweep`);
+      }
+      generated = runner();
+      gradient = gradientFromSlots(at, wrt, generated);
+      operationsPerSweep = err.operationsPerSweep;
+      path = 'tangent code';
+      // One dual sweep along (1, ..., 1) finds the kinks a derivative flows through.
+      const algebra = new DualAlgebra();
+      sweep(program, at, Object.fromEntries(wrt.map((name) => [name, Array.isArray(at[name]) ? (at[name] as number[]).map(() => 1) : 1])), algebra);
+      notes.push(...[...algebra.kinks.values()].map(kinkNote));
+      notes.push(`${n.toLocaleString('en-US')} dual-number sweeps on the interpreter would take ${(n * err.operationsPerSweep).toLocaleString('en-US')} operations, over its budget: this gradient comes from the ${n.toLocaleString('en-US')} sweeps of the compiled tangent code`);
+    }
 
+    const n = generated.length;
     const lines = code.source.split('\n').length;
-    const cost: Record<string, number | string> = { sweeps: n, operations_per_sweep: fg.operationsPerSweep, lines };
+    const cost: Record<string, number | string> = { sweeps: n, operations_per_sweep: operationsPerSweep, lines, path };
     const comparison = ctx.options.measure === false ? undefined : compare(ctx, code, tangent, n);
     if (comparison) {
       const c = comparison;
@@ -110,7 +139,7 @@ export const forwardEngine: Engine = {
         tape_sweep_micros: round(c.tape_sweep_micros),
         tape_length: c.tape_length,
       });
-      notes.push(`forward mode takes one sweep per input: ${n} here. On the interpreter that is ${n} × ${fmt(c.dual_sweep_micros)} µs = ${fmt(c.dual_gradient_micros)} µs, against ${fmt(c.tape_sweep_micros)} µs for one reverse sweep over a tape of ${c.tape_length} nodes, which gives the whole gradient at once: forward mode wins below about ${c.break_even_inputs} input${c.break_even_inputs === 1 ? '' : 's'}. The generated tangent code takes ${fmt(c.tangent_sweep_micros)} µs a sweep (${fmt(c.tangent_sweep_micros / c.f_micros)}× f), ${fmt(c.tangent_gradient_micros)} µs for the gradient.`);
+      notes.push(`forward mode takes one sweep per input: ${n} here. On the interpreter that is ${n} × ${time(c.dual_sweep_micros)} = ${time(c.dual_gradient_micros)}, against ${time(c.tape_sweep_micros)} for one reverse sweep over a tape of ${c.tape_length} nodes, which gives the whole gradient at once: forward mode wins below about ${c.break_even_inputs} input${c.break_even_inputs === 1 ? '' : 's'}. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep (${fmt(c.tangent_sweep_micros / c.f_micros)}× f), ${time(c.tangent_gradient_micros)} for the gradient.`);
     }
     return {
       gradient,
@@ -158,13 +187,13 @@ function compare(ctx: EngineContext, code: TangentCode, tangent: TangentFunction
   });
   const call = [...ctx.args, ...zeros];
   // A sweep costs the same along any direction, so the zero direction stands for all of them.
-  const tangentSweep = medianMicros(() => tangent.apply(null, call), MEASURE_MILLIS);
-  const dualSweep = medianMicros(() => sweep(ctx.program, ctx.at, {}), MEASURE_MILLIS);
+  const tangentSweep = quickMicros(() => tangent.apply(null, call));
+  const dualSweep = quickMicros(() => sweep(ctx.program, ctx.at, {}));
   const reverse = reverseSweepOnTape(ctx.program, ctx.at);
-  const tapeSweep = medianMicros(reverse, MEASURE_MILLIS);
+  const tapeSweep = quickMicros(reverse);
   return {
     sweeps: n,
-    f_micros: medianMicros(() => ctx.f(...ctx.args), MEASURE_MILLIS),
+    f_micros: quickMicros(() => ctx.f(...ctx.args)),
     tangent_sweep_micros: tangentSweep,
     tangent_gradient_micros: n * tangentSweep,
     dual_sweep_micros: dualSweep,
@@ -173,6 +202,20 @@ function compare(ctx: EngineContext, code: TangentCode, tangent: TangentFunction
     tape_length: reverse(),
     break_even_inputs: Math.max(1, Math.floor(tapeSweep / dualSweep)),
   };
+}
+
+/** A median over short batches, or for a call that takes over 2 ms, the second of two calls. */
+function quickMicros(fn: () => unknown): number {
+  const t0 = performance.now();
+  fn();
+  if (performance.now() - t0 < 2) return medianMicros(fn, MEASURE_MILLIS);
+  const t1 = performance.now();
+  fn();
+  return (performance.now() - t1) * 1000;
+}
+
+function time(micros: number): string {
+  return micros >= 1000 ? `${fmt(micros / 1000)} ms` : `${fmt(micros)} µs`;
 }
 
 function fmt(x: number): string {

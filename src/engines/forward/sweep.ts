@@ -9,7 +9,7 @@ import { mainFn, type Program } from '../../ir/types.ts';
 import { slotsOf, type Point } from '../../point.ts';
 
 /** All sweeps of one gradient together may execute at most this many interpreter operations. */
-export const FORWARD_BUDGET = 30_000_000;
+export const FORWARD_BUDGET = 20_000_000;
 
 /** A direction: a number per number parameter, an array per array parameter; absent means 0. */
 export type Direction = Record<string, number | number[]>;
@@ -33,6 +33,13 @@ export function sweep(program: Program, at: Point, direction: Direction, algebra
   const interpreter = new Interpreter(program, algebra, { budget });
   const out = interpreter.run(args);
   return { value: out.v, tangent: out.d, operations: interpreter.operations };
+}
+
+/** The sweeps of one gradient would execute more operations than allowed. */
+export class SweepBudgetError extends DdxError {
+  constructor(readonly sweeps: number, readonly operationsPerSweep: number, budget: number) {
+    super('budget', `forward mode needs one sweep per input: ${sweeps.toLocaleString('en-US')} sweeps of ${operationsPerSweep.toLocaleString('en-US')} operations is more than the ${budget.toLocaleString('en-US')} allowed; reverse mode gets the whole gradient in one sweep`);
+  }
 }
 
 export interface ForwardGradient {
@@ -65,9 +72,7 @@ export function forwardGradient(program: Program, at: Point, wrt: string[], alge
     if (partials.length === 0) {
       perSweep = r.operations;
       value = r.value;
-      if (perSweep * slots.length > totalBudget) {
-        throw new DdxError('budget', `forward mode needs one sweep per input: ${slots.length.toLocaleString('en-US')} sweeps of ${perSweep.toLocaleString('en-US')} operations is more than the ${totalBudget.toLocaleString('en-US')} allowed; reverse mode gets the whole gradient in one sweep`);
-      }
+      if (perSweep * slots.length > totalBudget) throw new SweepBudgetError(slots.length, perSweep, totalBudget);
     }
     partials.push(r.tangent);
   }
