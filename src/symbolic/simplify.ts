@@ -1,0 +1,265 @@
+// The simplifier: bottom up over the canonical DAG (memoized, so shared subexpressions are
+// simplified once), each node rebuilt from its simplified parts and then compared with a few
+// rewritten candidates; the smallest by operation count (sympy's count_ops) wins, so no rewrite
+// can make a result larger. Candidates: common factors pulled out of sums (2x + 2y = 2(x + y)),
+// sums over a common denominator with exact polynomial factors cancelled, expansion, negative
+// powers cleared from sums (e^-x/(1 + e^-x)^2 = e^x/(e^x + 1)^2), and the trig, hyperbolic and
+// logistic identities of identities.ts. Work and polynomial sizes are bounded, so it never hangs.
+
+import { OpCounter } from './count.ts';
+import { linearizeTrig, logisticProduct, pythagoreanSubstitutions, trigProduct, trigSum, factorsOf } from './identities.ts';
+import { addNum, float, gcdNum, absNum, invNum, isExact, isInteger, isNegative, isOne, mulNum, negNum, type Num } from './number.ts';
+import type { SNode, Store } from './node.ts';
+import { PolyContext, type Poly } from './poly.ts';
+
+export interface SimplifyOptions {
+  /** Candidate rewrites tried in total before the simplifier stops trying (keeps what it has). */
+  workLimit?: number;
+  /** Largest polynomial (in terms) the simplifier expands or divides. */
+  polyLimit?: number;
+}
+
+const MAX_DEPTH = 1500;
+
+export class Simplifier {
+  private memo = new Map<number, SNode>();
+  private busy = new Set<number>();
+  private work = 0;
+  private depth = 0;
+  private readonly workLimit: number;
+  private readonly poly: PolyContext;
+  /** Set when the work limit cut simplification short. */
+  exhausted = false;
+
+  constructor(private S: Store, private K: OpCounter, options: SimplifyOptions = {}) {
+    this.workLimit = options.workLimit ?? 200_000;
+    this.poly = new PolyContext(S, options.polyLimit ?? 160);
+  }
+
+  simplify(n: SNode): SNode {
+    if (n.kind === 'num' || n.kind === 'sym') return n;
+    const hit = this.memo.get(n.id);
+    if (hit) return hit;
+    if (this.busy.has(n.id) || this.depth > MAX_DEPTH) return n;
+    this.busy.add(n.id);
+    this.depth++;
+    try {
+      const args = n.args.map((a) => this.simplify(a));
+      const base = args.every((a, i) => a === n.args[i]) ? n : this.S.rebuild(n, args);
+      let best = base;
+      if (base !== n && base.kind !== 'num' && base.kind !== 'sym' && !this.memo.has(base.id) && !this.busy.has(base.id)) {
+        best = this.simplify(base);
+      } else {
+        for (const c of this.candidates(base)) if (c && this.better(c, best)) best = c;
+      }
+      // Simplifying the parts first is greedy: a sum of fractions may only collapse when put over
+      // a common denominator as it was built, before its terms were rewritten one by one.
+      if (base !== n && n.kind === 'add') {
+        const whole = this.again(this.together(n));
+        if (whole && this.better(whole, best)) best = whole;
+        const linear = this.again(linearizeTrig(this.S, this.expand(n) ?? n));
+        if (linear && this.better(linear, best)) best = linear;
+      }
+      this.memo.set(n.id, best);
+      this.memo.set(best.id, best);
+      return best;
+    } finally {
+      this.depth--;
+      this.busy.delete(n.id);
+    }
+  }
+
+  /** Smaller by operation count, then by nodes. */
+  private better(a: SNode, b: SNode): boolean {
+    const ca = this.K.count(a), cb = this.K.count(b);
+    return ca < cb || (ca === cb && a.nodes < b.nodes);
+  }
+
+  private *candidates(n: SNode): Generator<SNode | null> {
+    this.work += n.args.length + 1;
+    if (this.work > this.workLimit) { this.exhausted = true; return; }
+    const S = this.S;
+    switch (n.kind) {
+      case 'add': {
+        const trig = trigSum(S, n);
+        if (trig) yield this.again(trig);
+        yield this.again(linearizeTrig(S, this.expand(n) ?? n));
+        yield* this.factorTerms(n);
+        yield this.together(n);
+        if (this.hasProductOfSums(n)) yield this.expand(n);
+        for (const p of pythagoreanSubstitutions(S, n)) yield this.again(this.expand(p) ?? p);
+        break;
+      }
+      case 'mul': {
+        const t = trigProduct(S, n);
+        if (t) yield this.again(t);
+        const cleared = this.clearNegativePowers(n);
+        if (cleared) {
+          yield cleared;
+          yield logisticProduct(S, cleared);
+        }
+        yield logisticProduct(S, n);
+        yield this.cancelFactors(n);
+        if (this.hasProductOfSums(n)) yield this.expand(n);
+        break;
+      }
+      case 'pow': {
+        const [b, e] = n.args;
+        if (b.kind === 'add') {
+          for (const f of this.factorTerms(b)) if (f) yield S.pow(f, e);
+          const cleared = this.clearNegativePowers(n);
+          if (cleared) yield cleared;
+        }
+        break;
+      }
+    }
+  }
+
+  /** A rewritten node simplified in turn (guarded against cycles by the busy set). */
+  private again(n: SNode | null): SNode | null {
+    if (!n) return null;
+    return this.busy.has(n.id) ? n : this.simplify(n);
+  }
+
+  private hasProductOfSums(n: SNode): boolean {
+    const sumInside = (t: SNode) => factorsOf(this.S, this.S.splitCoeff(t)[1]).some(({ base, exp }) => base.kind === 'add' && exp.kind === 'num' && isInteger(exp.num) && exp.num.p > 0);
+    return n.kind === 'add' ? n.args.some(sumInside) : sumInside(n);
+  }
+
+  expand(n: SNode): SNode | null {
+    const p = this.poly.fromNode(n);
+    return p ? this.poly.toNode(p) : null;
+  }
+
+  /**
+   * Pulls the numeric content and the common factors out of a sum: 6x^2 y + 4x y^2 =
+   * 2x y (3x + 2y). Yields the form with the content positive and with it negative.
+   */
+  *factorTerms(sum: SNode): Generator<SNode | null> {
+    const S = this.S;
+    const terms = sum.args.map((t) => {
+      const [c, rest] = S.splitCoeff(t);
+      return { c, factors: new Map(factorsOf(S, rest).map((f) => [f.base.id, f])) };
+    });
+    // Numeric content: the rational gcd, or for floats the smallest coefficient if it divides all.
+    let g: Num;
+    if (terms.every((t) => isExact(t.c))) g = terms.reduce((acc, t) => gcdNum(acc, t.c), terms[0].c);
+    else {
+      const smallest = terms.reduce((m, t) => (Math.abs(t.c.v) < Math.abs(m.v) ? t.c : m), terms[0].c);
+      g = terms.every((t) => Number.isInteger(t.c.v / smallest.v)) ? absNum(smallest) : float(1);
+    }
+    g = absNum(g);
+    const common: SNode[] = [];
+    for (const [id, f] of terms[0].factors) {
+      const exps = terms.map((t) => t.factors.get(id)?.exp);
+      if (exps.some((e) => e === undefined)) continue;
+      const es = exps as SNode[];
+      if (es.every((e) => e.kind === 'num')) {
+        const min = es.reduce((m, e) => (e.num.v < m.num.v ? e : m));
+        common.push(S.pow(f.base, min));
+      } else if (es.every((e) => e === es[0])) common.push(S.pow(f.base, es[0]));
+    }
+    if (isOne(g) && common.length === 0) {
+      // Even with no content, a sum that is all negative reads better negated: -(a + b).
+      if (sum.args.every((t) => isNegative(S.splitCoeff(t)[0]))) yield S.held([S.minusOne, this.again(S.neg(sum)) ?? S.neg(sum)]);
+      return;
+    }
+    const divisor = S.mul(S.numOf(g), ...common);
+    const inner = S.add(...sum.args.map((t) => S.div(t, divisor)));
+    const simpler = this.again(inner) ?? inner;
+    yield S.held([S.numOf(g), ...common, simpler]);
+    const negated = this.again(S.neg(inner)) ?? S.neg(inner);
+    yield S.held([S.numOf(negNum(g)), ...common, negated]);
+  }
+
+  /**
+   * A sum over its common denominator, expanded, with the denominator's exact polynomial and
+   * monomial factors cancelled: 1/(x^2 + 1) - 2x^2/(x^2 + 1)^2 = (1 - x^2)/(x^2 + 1)^2.
+   */
+  together(sum: SNode): SNode | null {
+    const S = this.S;
+    const parts = sum.args.map((t) => {
+      const den = new Map<number, { base: SNode; e: Num }>();
+      const num: SNode[] = [];
+      for (const f of factorsOf(S, t)) {
+        if (f.exp.kind === 'num' && isNegative(f.exp.num)) den.set(f.base.id, { base: f.base, e: negNum(f.exp.num) });
+        else num.push(S.pow(f.base, f.exp));
+      }
+      return { num, den };
+    });
+    if (parts.every((p) => p.den.size === 0)) return null;
+    const lcd = new Map<number, { base: SNode; e: Num }>();
+    for (const p of parts) for (const [id, d] of p.den) { const have = lcd.get(id); if (!have || d.e.v > have.e.v) lcd.set(id, d); }
+    const numerators = parts.map((p) => S.mul(...p.num, ...[...lcd].map(([id, d]) => S.pow(d.base, S.numOf(addNum(d.e, negNum(p.den.get(id)?.e ?? float(0))))))));
+    const N = S.add(...numerators);
+    let P = this.poly.fromNode(N);
+    const remaining = new Map([...lcd].map(([id, d]) => [id, d.e]));
+    if (P) {
+      for (const [id, d] of lcd) {
+        let k = d.e;
+        if (d.base.kind === 'add' && isInteger(k)) {
+          const divisor = this.poly.fromNode(d.base);
+          while (divisor && P && k.v > 0) {
+            const q: Poly | null = this.poly.divide(P, divisor);
+            if (!q) break;
+            P = q;
+            k = addNum(k, float(-1));
+          }
+        }
+        remaining.set(id, k);
+      }
+    }
+    const Nnode = P ? this.poly.toNode(P) : N;
+    const top = this.again(Nnode) ?? Nnode;
+    return S.mul(top, ...[...lcd].map(([id, d]) => S.pow(d.base, S.numOf(negNum(remaining.get(id)!)))));
+  }
+
+  /**
+   * Sums with negative powers inside, rewritten with the negative powers pulled out, so that a
+   * fraction's sums become polynomials: (1 + e^-x)^-2 = e^2x (e^x + 1)^-2, (x + 1/x) = (x^2 + 1)/x.
+   */
+  clearNegativePowers(n: SNode): SNode | null {
+    const S = this.S;
+    let changed = false;
+    const factors = factorsOf(S, n).map(({ base, exp }) => {
+      if (base.kind !== 'add') return S.pow(base, exp);
+      const P = this.poly.fromNode(base, false);
+      if (!P) return S.pow(base, exp);
+      const shift: [number, number][] = [];
+      for (const [atom, e] of this.poly.minExponents(P)) if (e < 0) shift.push([atom, -e]);
+      if (shift.length === 0) return S.pow(base, exp);
+      changed = true;
+      shift.sort((a, b) => a[0] - b[0]);
+      const inner = this.poly.toNode(this.poly.shift(P, shift));
+      const outer = S.mul(...shift.map(([a, e]) => S.pow(this.poly.atomNode(a), S.num(-e))));
+      return S.mul(S.pow(outer, exp), S.pow(this.again(inner) ?? inner, exp));
+    });
+    if (!changed) return null;
+    return this.again(S.mul(...factors));
+  }
+
+  /** Exact division between a product's sums above and below the line: (x^2 - 1)/(x - 1) = x + 1. */
+  cancelFactors(m: SNode): SNode | null {
+    const S = this.S;
+    const fs = factorsOf(S, m);
+    const ups = fs.filter((f) => f.base.kind === 'add' && f.exp.kind === 'num' && isInteger(f.exp.num) && f.exp.num.p > 0);
+    const downs = fs.filter((f) => f.base.kind === 'add' && f.exp.kind === 'num' && isInteger(f.exp.num) && f.exp.num.p < 0);
+    if (!ups.length || !downs.length) return null;
+    for (const up of ups) {
+      const P = this.poly.fromNode(up.base);
+      if (!P) continue;
+      for (const down of downs) {
+        const D = this.poly.fromNode(down.base);
+        const q = P && D && this.poly.divide(P, D);
+        if (!q) continue;
+        const rest = fs.filter((f) => f !== up && f !== down).map((f) => S.pow(f.base, f.exp));
+        const upLeft = S.pow(up.base, S.num(up.exp.num.p - 1));
+        const downLeft = S.pow(down.base, S.num(down.exp.num.p + 1));
+        return this.again(S.mul(...rest, upLeft, downLeft, this.poly.toNode(q)));
+      }
+    }
+    return null;
+  }
+}
+
+export { invNum, mulNum };
