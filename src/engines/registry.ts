@@ -3,11 +3,13 @@
 import type { Engine, EngineId } from './types.ts';
 import { manualEngine } from './manual/index.ts';
 import { numericEngine } from './numeric/index.ts';
+import { reverseEngine } from './reverse/index.ts';
 import { forwardEngine } from './forward/index.ts';
 
 export const ENGINES: Engine[] = [
   manualEngine,
   numericEngine,
+  reverseEngine,
   forwardEngine,
 ];
 

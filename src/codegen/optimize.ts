@@ -1,0 +1,410 @@
+// The optimizer for generated code, as tangent's optimization.py: constant folding, copy and
+// constant propagation, dead code elimination and accumulation merging, repeated until the printed
+// text stops changing. Dead code elimination knows the stack: a `v = pop()` whose value is never
+// read is removed together with the push that saved it, so both sweeps stay in step.
+// Folding is exact in IEEE arithmetic except for symbolic zeros (0 * e is 0), which is what every
+// source-to-source AD tool does with the zero partials of floor, sign and friends.
+
+import { RULES } from '../rules/table.ts';
+import {
+  exprUses, mapExpr, namesIn, num, printStmts, sameExpr, walkStmts,
+  type GExpr, type GFunction, type GStmt,
+} from './jsast.ts';
+
+// ---- folding ----------------------------------------------------------------------------------
+
+const isNum = (e: GExpr, value?: number): e is { k: 'num'; value: number } => e.k === 'num' && (value === undefined || e.value === value);
+/** `c ? then : other` with those two numbers; returns the test. */
+const indicatorTest = (e: GExpr, then: number, other: number): GExpr | null =>
+  e.k === 'cond' && isNum(e.then, then) && isNum(e.else, other) ? e.test : null;
+
+/** Simplifies one node whose children are already simplified. */
+export function fold(e: GExpr): GExpr {
+  switch (e.k) {
+    case 'prim': {
+      const { op, args } = e;
+      if (args.every((a) => a.k === 'num')) return num(RULES[op].float(...args.map((a) => (a as { value: number }).value)));
+      const [a, b] = args;
+      switch (op) {
+        case 'add':
+          if (isNum(b, 0)) return a;
+          if (isNum(a, 0)) return b;
+          if (b.k === 'prim' && b.op === 'neg') return fold({ k: 'prim', op: 'sub', args: [a, b.args[0]] });
+          break;
+        case 'sub':
+          if (isNum(b, 0)) return a;
+          if (isNum(a, 0)) return fold({ k: 'prim', op: 'neg', args: [b] });
+          if (b.k === 'prim' && b.op === 'neg') return fold({ k: 'prim', op: 'add', args: [a, b.args[0]] });
+          if (isNum(a, 1)) { const t = indicatorTest(b, 1, 0); if (t) return { k: 'cond', test: t, then: num(0), else: num(1) }; }
+          break;
+        case 'mul':
+          if (isNum(a, 0) || isNum(b, 0)) return num(0);
+          if (isNum(a, 1)) return b;
+          if (isNum(b, 1)) return a;
+          if (isNum(a, -1)) return fold({ k: 'prim', op: 'neg', args: [b] });
+          if (isNum(b, -1)) return fold({ k: 'prim', op: 'neg', args: [a] });
+          // Signs move out exactly: x * -y is -(x * y).
+          if (a.k === 'prim' && a.op === 'neg') return fold({ k: 'prim', op: 'neg', args: [fold({ k: 'prim', op: 'mul', args: [a.args[0], b] })] });
+          if (b.k === 'prim' && b.op === 'neg') return fold({ k: 'prim', op: 'neg', args: [fold({ k: 'prim', op: 'mul', args: [a, b.args[0]] })] });
+          // (c ? 1 : 0) * e is (c ? e : 0): the max/min partials read as a choice.
+          for (const [x, y] of [[a, b], [b, a]] as const) {
+            const on = indicatorTest(x, 1, 0);
+            if (on) return { k: 'cond', test: on, then: y, else: num(0) };
+            const off = indicatorTest(x, 0, 1);
+            if (off) return { k: 'cond', test: off, then: num(0), else: y };
+          }
+          break;
+        case 'div':
+          if (isNum(b, 1)) return a;
+          if (isNum(a, 0)) return num(0);
+          break;
+        case 'pow':
+          if (isNum(b, 1)) return a;
+          if (isNum(b, 0)) return num(1);
+          break;
+        case 'neg':
+          if (a.k === 'prim' && a.op === 'neg') return a.args[0];
+          if (a.k === 'cond' && isNum(a.then) && isNum(a.else)) return { ...a, then: num(-a.then.value), else: num(-a.else.value) };
+          break;
+      }
+      return e;
+    }
+    case 'compare':
+      if (isNum(e.a) && isNum(e.b)) {
+        const [x, y] = [e.a.value, e.b.value];
+        const r = { '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y, '===': x === y, '!==': x !== y }[e.op];
+        return num(r ? 1 : 0);
+      }
+      return e;
+    case 'not':
+      return isNum(e.a) ? num(e.a.value !== 0 && !Number.isNaN(e.a.value) ? 0 : 1) : e;
+    case 'logic':
+      if (isNum(e.a)) {
+        const truthy = e.a.value !== 0 && !Number.isNaN(e.a.value);
+        if (e.op === '&&') return truthy ? e.b : e.a;
+        return truthy ? e.a : e.b;
+      }
+      return e;
+    case 'cond':
+      if (isNum(e.test)) return e.test.value !== 0 && !Number.isNaN(e.test.value) ? e.then : e.else;
+      if (sameExpr(e.then, e.else)) return e.then;
+      return e;
+    default:
+      return e;
+  }
+}
+
+export const foldDeep = (e: GExpr): GExpr => mapExpr(e, fold);
+
+// ---- liveness ---------------------------------------------------------------------------------
+
+export interface Liveness {
+  liveIn: Map<GStmt, Set<string>>;
+  liveOut: Map<GStmt, Set<string>>;
+  /** For loops: what is live where the body starts (the back edge included). */
+  bodyEntry: Map<GStmt, Set<string>>;
+}
+
+function union(a: Set<string>, b: Set<string>): Set<string> {
+  const r = new Set(a);
+  for (const x of b) r.add(x);
+  return r;
+}
+
+/**
+ * Backward liveness. `strong` is what dead code elimination uses: an assignment to a dead
+ * variable makes nothing live, so `s = s + t` in a loop does not keep s alive by itself.
+ */
+function liveList(list: GStmt[], out: Set<string>, rec?: Liveness, strong?: Set<string>): Set<string> {
+  let live = out;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const s = list[i];
+    rec?.liveOut.set(s, live);
+    live = liveStmt(s, live, rec, strong);
+    rec?.liveIn.set(s, live);
+  }
+  return live;
+}
+
+function liveStmt(s: GStmt, out: Set<string>, rec?: Liveness, strong?: Set<string>): Set<string> {
+  switch (s.k) {
+    case 'assign': {
+      if (strong && !out.has(s.name) && s.pair === undefined) return out;
+      const r = new Set(out); r.delete(s.name); return exprUses(s.value, r);
+    }
+    case 'setIndex': {
+      if (strong && strong.has(s.array) && !out.has(s.array) && s.pair === undefined) return out;
+      const r = new Set(out); r.add(s.array); exprUses(s.index, r); return exprUses(s.value, r);
+    }
+    case 'push': return exprUses(s.value, new Set(out));
+    case 'return': return exprUses(s.value);
+    case 'comment': return out;
+    case 'declare': { const r = new Set(out); for (const x of s.vars) r.delete(x.name); return r; }
+    case 'if': return exprUses(s.test, union(liveList(s.then, out, rec, strong), liveList(s.else, out, rec, strong)));
+    case 'while': {
+      const head = loopHead(s, out, strong);
+      if (rec) rec.bodyEntry.set(s, liveList(s.body, head, rec, strong));
+      return head;
+    }
+  }
+}
+
+/** What is live at a loop's test: a fixed point over the back edge. */
+function loopHead(s: Extract<GStmt, { k: 'while' }>, out: Set<string>, strong?: Set<string>): Set<string> {
+  let head = exprUses(s.test, new Set(out));
+  for (;;) {
+    const next = exprUses(s.test, union(out, liveList(s.body, head, undefined, strong)));
+    if (next.size === head.size) return head;
+    head = next;
+  }
+}
+
+export function liveness(body: GStmt[]): Liveness {
+  const rec: Liveness = { liveIn: new Map(), liveOut: new Map(), bodyEntry: new Map() };
+  liveList(body, new Set(), rec);
+  return rec;
+}
+
+// ---- dead code elimination --------------------------------------------------------------------
+
+interface DceContext {
+  /** Arrays never aliased and not parameters: a write to one is dead when the array is. */
+  privateArrays: Set<string>;
+  deadPairs: Set<number>;
+}
+
+function hasEffects(list: GStmt[]): boolean {
+  let effects = false;
+  walkStmts(list, (s) => {
+    if (s.k === 'push' || s.k === 'setIndex' || s.k === 'return' || (s.k === 'assign' && s.pair !== undefined)) effects = true;
+  });
+  return effects;
+}
+
+function assignedIn(list: GStmt[]): Set<string> {
+  const names = new Set<string>();
+  walkStmts(list, (s) => { if (s.k === 'assign') names.add(s.name); });
+  return names;
+}
+
+function dce(list: GStmt[], out: Set<string>, ctx: DceContext): GStmt[] {
+  const kept: GStmt[] = [];
+  let live = out;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const s = list[i];
+    switch (s.k) {
+      case 'assign':
+        if (!live.has(s.name)) {
+          if (s.pair !== undefined) ctx.deadPairs.add(s.pair);
+          continue;
+        }
+        break;
+      case 'setIndex':
+        if (ctx.privateArrays.has(s.array) && !live.has(s.array)) {
+          if (s.pair !== undefined) ctx.deadPairs.add(s.pair);
+          continue;
+        }
+        break;
+      case 'if': {
+        const then = dce(s.then, live, ctx);
+        const other = dce(s.else, live, ctx);
+        if (then.length === 0 && other.length === 0) continue;
+        const next: GStmt = { ...s, then, else: other };
+        kept.push(next);
+        live = liveStmt(next, live, undefined, ctx.privateArrays);
+        continue;
+      }
+      case 'while': {
+        const head = loopHead(s, live, ctx.privateArrays);
+        const body = dce(s.body, head, ctx);
+        // A loop that only computes values nobody reads goes (it ended in the forward sweep).
+        if (!hasEffects(body) && [...assignedIn(body)].every((n) => !live.has(n))) continue;
+        const next: GStmt = { ...s, body };
+        kept.push(next);
+        live = loopHead(next, live, ctx.privateArrays);
+        continue;
+      }
+      default:
+        break;
+    }
+    kept.push(s);
+    live = liveStmt(s, live, undefined, ctx.privateArrays);
+  }
+  return kept.reverse();
+}
+
+function removePairs(list: GStmt[], dead: Set<number>): GStmt[] {
+  const out: GStmt[] = [];
+  for (const s of list) {
+    if ((s.k === 'push' || s.k === 'assign' || s.k === 'setIndex') && s.pair !== undefined && dead.has(s.pair)) continue;
+    if (s.k === 'if') out.push({ ...s, then: removePairs(s.then, dead), else: removePairs(s.else, dead) });
+    else if (s.k === 'while') out.push({ ...s, body: removePairs(s.body, dead) });
+    else out.push(s);
+  }
+  return out;
+}
+
+function privateArrays(fn: GFunction, body: GStmt[]): Set<string> {
+  const aliased = new Set<string>(fn.params.map((p) => p.name));
+  walkStmts(body, (s) => {
+    if (s.k === 'assign' && fn.arrays.has(s.name) && (s.value.k === 'var' || s.value.k === 'pop' || s.value.k === 'copy')) {
+      aliased.add(s.name);
+      if (s.value.k === 'var') aliased.add(s.value.name);
+    }
+    if (s.k === 'push' && s.stack === 'ref' && s.value.k === 'var') aliased.add(s.value.name);
+  });
+  return new Set([...fn.arrays].filter((a) => !aliased.has(a)));
+}
+
+// ---- copy and constant propagation ------------------------------------------------------------
+
+type Env = Map<string, GExpr>;
+
+function kill(env: Env, name: string): void {
+  env.delete(name);
+  for (const [k, val] of env) if (val.k === 'var' && val.name === name) env.delete(k);
+}
+
+function subst(e: GExpr, env: Env): GExpr {
+  return mapExpr(e, (x) => {
+    if (x.k === 'var') return env.get(x.name) ?? x;
+    if ((x.k === 'index' || x.k === 'length' || x.k === 'copy') && env.get(x.array)?.k === 'var') return { ...x, array: (env.get(x.array) as { name: string }).name };
+    return fold(x);
+  });
+}
+
+function intersect(a: Env, b: Env): Env {
+  const r: Env = new Map();
+  for (const [k, val] of a) { const o = b.get(k); if (o && sameExpr(o, val)) r.set(k, val); }
+  return r;
+}
+
+function propagate(list: GStmt[], env: Env): { list: GStmt[]; env: Env } {
+  const out: GStmt[] = [];
+  for (const s of list) {
+    switch (s.k) {
+      case 'assign': {
+        const value = subst(s.value, env);
+        if (value.k === 'var' && value.name === s.name) continue;
+        kill(env, s.name);
+        if (s.pair === undefined && (value.k === 'num' || value.k === 'var')) env.set(s.name, value);
+        out.push({ ...s, value });
+        break;
+      }
+      case 'setIndex': {
+        const target = env.get(s.array);
+        out.push({ ...s, array: target?.k === 'var' ? target.name : s.array, index: subst(s.index, env), value: subst(s.value, env) });
+        break;
+      }
+      case 'push': case 'return': out.push({ ...s, value: subst(s.value, env) }); break;
+      case 'if': {
+        const test = subst(s.test, env);
+        if (test.k === 'num') {
+          const taken = propagate(test.value !== 0 && !Number.isNaN(test.value) ? s.then : s.else, env);
+          out.push(...taken.list);
+          env = taken.env;
+          break;
+        }
+        const a = propagate(s.then, new Map(env));
+        const b = propagate(s.else, new Map(env));
+        out.push({ ...s, test, then: a.list, else: b.list });
+        env = intersect(a.env, b.env);
+        break;
+      }
+      case 'while': {
+        for (const n of assignedIn(s.body)) kill(env, n);
+        const test = subst(s.test, env);
+        if (test.k === 'num' && !(test.value !== 0)) break;
+        out.push({ ...s, test, body: propagate(s.body, new Map(env)).list });
+        break;
+      }
+      default: out.push(s);
+    }
+  }
+  return { list: out, env };
+}
+
+// ---- accumulation merging ---------------------------------------------------------------------
+
+/**
+ * `v = A; ...; v = v + B` becomes `v = A + B` when nothing in between touches v or what B reads,
+ * within one `grad of` block: the same additions in the same order, on one line.
+ */
+function mergeAccumulations(list: GStmt[]): GStmt[] {
+  const out: GStmt[] = [];
+  for (const s of list) {
+    if (s.k === 'if') out.push({ ...s, then: mergeAccumulations(s.then), else: mergeAccumulations(s.else) });
+    else if (s.k === 'while') out.push({ ...s, body: mergeAccumulations(s.body) });
+    else if (!mergeInto(out, s)) out.push(s);
+  }
+  return out;
+}
+
+function mergeInto(out: GStmt[], s: GStmt): boolean {
+  if (s.k !== 'assign' || s.pair !== undefined || s.value.k !== 'prim' || s.value.op !== 'add') return false;
+  const [acc, addend] = s.value.args;
+  if (acc.k !== 'var' || acc.name !== s.name) return false;
+  const reads = exprUses(addend);
+  if (reads.has(s.name)) return false;
+  const touched = new Set<string>();
+  for (let j = out.length - 1; j >= 0; j--) {
+    const prev = out[j];
+    if (prev.k === 'assign' && prev.name === s.name) {
+      // Only into a fresh definition: `v += a; v += b` stays two lines.
+      if (prev.pair !== undefined || exprUses(prev.value).has(s.name) || [...reads].some((r) => touched.has(r))) return false;
+      out[j] = { ...prev, value: fold({ k: 'prim', op: 'add', args: [prev.value, addend] }) };
+      return true;
+    }
+    if (prev.k !== 'assign' && prev.k !== 'setIndex') return false;
+    if (namesIn([prev]).has(s.name)) return false;
+    touched.add(prev.k === 'assign' ? prev.name : prev.array);
+  }
+  return false;
+}
+
+/** Drops `grad of` comments whose block turned out empty. */
+function cleanComments(list: GStmt[]): GStmt[] {
+  const out: GStmt[] = [];
+  list.forEach((s, i) => {
+    if (s.k === 'comment') {
+      const next = list[i + 1];
+      if (!next || next.k === 'comment' || next.k === 'return') return;
+      out.push(s);
+    } else if (s.k === 'if') out.push({ ...s, then: cleanComments(s.then), else: cleanComments(s.else) });
+    else if (s.k === 'while') out.push({ ...s, body: cleanComments(s.body) });
+    else out.push(s);
+  });
+  return out;
+}
+
+function text(body: GStmt[]): string {
+  const out: string[] = [];
+  printStmts(body, '', out);
+  return out.join('\n');
+}
+
+export interface OptimizeResult {
+  fn: GFunction;
+  /** Rounds until the text stopped changing. */
+  rounds: number;
+}
+
+/** Runs every pass until the printed code stops changing. */
+export function optimize(fn: GFunction, maxRounds = 100): OptimizeResult {
+  let body = fn.body;
+  let before = text(body);
+  let rounds = 0;
+  while (rounds < maxRounds) {
+    rounds++;
+    body = propagate(body, new Map()).list;
+    body = mergeAccumulations(body);
+    const ctx: DceContext = { privateArrays: privateArrays(fn, body), deadPairs: new Set() };
+    body = dce(body, new Set(), ctx);
+    if (ctx.deadPairs.size) body = removePairs(body, ctx.deadPairs);
+    body = cleanComments(body);
+    const after = text(body);
+    if (after === before) break;
+    before = after;
+  }
+  return { fn: { ...fn, body }, rounds };
+}

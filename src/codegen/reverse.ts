@@ -1,0 +1,559 @@
+// Source-to-source reverse mode, tangent's way: the normal form of f (normalize.ts) becomes a new,
+// self-contained JavaScript function that runs f's statements (the forward sweep), then the
+// adjoint of each statement in reverse order (the adjoint sweep), each adjoint block headed by
+// `// grad of: <statement>`. The adjoint rule of every primitive comes from the rules table:
+// bx_i += by * dy/dx_i, with the partials written as code. Branch decisions, loop trip counts and
+// overwritten values go on a stack in the forward sweep and come off it in the adjoint sweep, so
+// that each adjoint statement sees the values its statement saw. The optimizer then removes what
+// the gradient does not need (optimize.ts), and declarations are placed last (declare.ts).
+
+import { DdxError } from '../errors.ts';
+import { formatExpr } from '../ir/format.ts';
+import type { Expr, Program, ValueType } from '../ir/types.ts';
+import { RULES } from '../rules/table.ts';
+import type { Field } from '../rules/field.ts';
+import { declareVariables } from './declare.ts';
+import {
+  assign, isAtom, num, printFunction, v,
+  type GExpr, type GFunction, type GStmt,
+} from './jsast.ts';
+import { adjointBase, gradientFunctionName, partialAdjointBase, seedBase, STACK_BASE } from './naming.ts';
+import { collectVars, normalize, walkNStmts, type NFunction, type NStmt } from './normalize.ts';
+import { fold, optimize } from './optimize.ts';
+
+/** Names of the stack machinery (STACK_BASE comes from naming.ts; these sit beside it). */
+const TOP_BASE = 'top';
+const PUSH_BASE = 'push';
+const POP_BASE = 'pop';
+const REFS_BASE = 'refs';
+const COND_BASE = 'cond';
+const TRIPS_BASE = 'trips';
+
+export interface GradientOptions {
+  /** Parameters to differentiate with respect to (default: all), returned in parameter order. */
+  wrt?: string[];
+  /** Return `[value, gradient]` instead of `gradient`. */
+  preserveResult?: boolean;
+  /** The default value of the seed parameter (the output adjoint): the gradient scales with it. */
+  seed?: number;
+}
+
+export interface GeneratedGradient {
+  /** The generated function's name (`dfdx`, `dfdxy`). */
+  name: string;
+  /** The parameters to pass: f's own, then the seed. */
+  params: string[];
+  /** The wrt parameters, in the order of the returned gradient. */
+  wrt: string[];
+  /** The transformed code before optimization, and after. Both run. */
+  raw: string;
+  optimized: string;
+  /** Optimizer rounds until the text stopped changing. */
+  rounds: number;
+  /** The optimized source, compiled. */
+  fn: (...args: unknown[]) => unknown;
+}
+
+export function generateGradient(program: Program, options: GradientOptions = {}): GeneratedGradient {
+  const nf = normalize(program);
+  const params = nf.params.map((p) => p.name);
+  const sourceParams = program.functions[program.main].params.map((p) => p.name);
+  const wrt = options.wrt ?? sourceParams;
+  for (const w of wrt) if (!sourceParams.includes(w)) throw new DdxError('input', `wrt names ${w}, which is not a parameter of ${program.main}`);
+  // Parameters keep their names unless they collide with a global the code uses (rare).
+  const wrtInternal = sourceParams.flatMap((p, i) => (wrt.includes(p) ? [params[i]] : []));
+  const generator = new ReverseGenerator(nf, wrtInternal, options);
+  const rawFn = generator.build();
+  const raw = printFunction(declareVariables(rawFn));
+  const { fn: optimizedFn, rounds } = optimize(rawFn);
+  const optimized = printFunction(declareVariables(optimizedFn));
+  return {
+    name: rawFn.name,
+    params: rawFn.params.map((p) => p.name),
+    wrt: sourceParams.filter((p) => wrt.includes(p)),
+    raw,
+    optimized,
+    rounds,
+    fn: compileGenerated(optimized, rawFn.name),
+  };
+}
+
+/** Compiles generated source alone: no other names are in scope. */
+export function compileGenerated(source: string, name: string): (...args: unknown[]) => unknown {
+  return new Function(`"use strict";\n${source}\nreturn ${name};`)() as (...args: unknown[]) => unknown;
+}
+
+// ---- analyses ---------------------------------------------------------------------------------
+
+/** Array variables that may hold the same array (one is assigned the other) share a class. */
+class AliasClasses {
+  private parent = new Map<string, string>();
+  find(x: string): string {
+    let p = this.parent.get(x) ?? x;
+    while (p !== (this.parent.get(p) ?? p)) p = this.parent.get(p) ?? p;
+    return p;
+  }
+  union(a: string, b: string): void {
+    const [x, y] = [this.find(a), this.find(b)];
+    if (x !== y) this.parent.set(x, y);
+  }
+}
+
+class ReverseGenerator {
+  private readonly types: Map<string, ValueType>;
+  private readonly aliases = new AliasClasses();
+  private readonly active = new Set<string>();
+  private readonly ints = new Set<string>();
+  /** The first assignment of each variable, in program order. */
+  private readonly firstAssign = new Map<string, NStmt>();
+  private readonly writtenArrays = new Set<string>();
+  private readonly adjoints = new Map<string, string>();
+  private readonly paramNames: Set<string>;
+  private pairs = 0;
+  private readonly codeField: Field<GExpr> = {
+    constant: (c) => num(c),
+    prim: (op, args) => fold({ k: 'prim', op, args }),
+    ge: (a, b) => ({ k: 'cond', test: { k: 'compare', op: '>=', a, b }, then: num(1), else: num(0) }),
+  };
+
+  constructor(private nf: NFunction, private wrt: string[], private options: GradientOptions) {
+    this.types = nf.types;
+    for (const p of nf.params) this.types.set(p.name, p.type);
+    this.paramNames = new Set(nf.params.map((p) => p.name));
+    this.analyse();
+  }
+
+  private rep(name: string): string {
+    return this.types.get(name) === 'arr' ? this.aliases.find(name) : name;
+  }
+
+  /** Variables whose derivative flows through e (not indices, tests or lengths). */
+  private dvars(e: Expr, into: Set<string> = new Set()): Set<string> {
+    switch (e.k) {
+      case 'var': into.add(this.rep(e.name)); break;
+      case 'prim': for (const a of e.args) this.dvars(a, into); break;
+      case 'index': if (e.array.k === 'var') into.add(this.rep(e.array.name)); break;
+      case 'array': for (const a of e.elements) this.dvars(a, into); break;
+      case 'fill': this.dvars(e.value, into); break;
+      default: break;
+    }
+    return into;
+  }
+
+  private analyse(): void {
+    const body = this.nf.body;
+    const assigns: { target: string; value: Expr }[] = [];
+    walkNStmts(body, (s) => {
+      if (s.k === 'assign') {
+        if (!this.firstAssign.has(s.name)) this.firstAssign.set(s.name, s);
+        if (this.types.get(s.name) === 'arr' && s.value.k === 'var') this.aliases.union(s.name, s.value.name);
+        assigns.push({ target: s.name, value: s.value });
+      } else if (s.k === 'setIndex') {
+        assigns.push({ target: s.name, value: s.value });
+      }
+    });
+    walkNStmts(body, (s) => { if (s.k === 'setIndex') this.writtenArrays.add(this.rep(s.name)); });
+    // Activity: varied (depends on a wrt input) and useful (the result depends on it).
+    const varied = new Set(this.wrt.map((w) => this.rep(w)));
+    const useful = new Set([this.rep(this.nf.result)]);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const { target, value } of assigns) {
+        const t = this.rep(target);
+        const deps = this.dvars(value);
+        if (!varied.has(t) && [...deps].some((d) => varied.has(d))) { varied.add(t); changed = true; }
+        if (useful.has(t)) for (const d of deps) if (!useful.has(d)) { useful.add(d); changed = true; }
+      }
+    }
+    for (const x of varied) if (useful.has(x)) this.active.add(x);
+    // Integer-valued numbers: an update `i = i + 1` of one is undone exactly by `i = i - 1`.
+    for (const [name, type] of this.types) if (type === 'num' && !this.paramNames.has(name)) this.ints.add(name);
+    const isInt = (e: Expr): boolean => {
+      switch (e.k) {
+        case 'num': return Number.isInteger(e.value);
+        case 'var': return this.ints.has(e.name);
+        case 'length': case 'compare': case 'logic': case 'not': return true;
+        case 'prim':
+          if (['floor', 'ceil', 'round', 'trunc', 'sign'].includes(e.op)) return true;
+          return ['add', 'sub', 'mul', 'neg', 'mod'].includes(e.op) && e.args.every(isInt);
+        default: return false;
+      }
+    };
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const { target, value } of assigns) {
+        if (this.ints.has(target) && !isInt(value)) { this.ints.delete(target); changed = true; }
+      }
+    }
+  }
+
+  private isActive(name: string): boolean {
+    return this.active.has(this.rep(name));
+  }
+
+  private exprActive(e: Expr): boolean {
+    for (const d of this.dvars(e)) if (this.active.has(d)) return true;
+    return false;
+  }
+
+  private adjoint(name: string): string {
+    let b = this.adjoints.get(name);
+    if (!b) {
+      b = this.nf.namer.fresh(adjointBase(name));
+      this.adjoints.set(name, b);
+    }
+    return b;
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------
+
+  /** An IR expression as generated code (primal values). */
+  private g(e: Expr): GExpr {
+    switch (e.k) {
+      case 'num': return num(e.value);
+      case 'var': return v(e.name);
+      case 'prim': return { k: 'prim', op: e.op, args: e.args.map((a) => this.g(a)) };
+      case 'compare': return { k: 'compare', op: e.op, a: this.g(e.a), b: this.g(e.b) };
+      case 'logic': return { k: 'logic', op: e.op, a: this.g(e.a), b: this.g(e.b) };
+      case 'not': return { k: 'not', a: this.g(e.a) };
+      case 'index': return { k: 'index', array: arrayName(e.array), index: this.g(e.index) };
+      case 'length': return { k: 'length', array: arrayName(e.array) };
+      case 'array': return { k: 'array', elements: e.elements.map((a) => this.g(a)) };
+      case 'fill': {
+        const fillValue = this.g(e.value);
+        return { k: 'zeros', length: this.g(e.length), fill: fillValue.k === 'num' && Object.is(fillValue.value, 0) ? undefined : fillValue };
+      }
+      case 'cond': case 'call':
+        throw new DdxError('engine', 'reverse mode: internal error, a ternary or call survived normalization');
+    }
+  }
+
+  /**
+   * Adds `bar * d(e)/d(leaf)` into the adjoint of every active leaf of e. `y` overrides the value
+   * of e itself (its partials may use it), for the root of a statement whose target holds it.
+   */
+  private accumulate(e: Expr, bar: GExpr, out: GStmt[], y?: GExpr): void {
+    if (!this.exprActive(e)) return;
+    switch (e.k) {
+      case 'var': {
+        const b = this.adjoint(e.name);
+        out.push(assign(b, fold({ k: 'prim', op: 'add', args: [v(b), bar] })));
+        return;
+      }
+      case 'index': {
+        const b = this.adjoint(arrayName(e.array));
+        const index = this.g(e.index);
+        out.push({ k: 'setIndex', array: b, index, value: fold({ k: 'prim', op: 'add', args: [{ k: 'index', array: b, index }, bar] }) });
+        return;
+      }
+      case 'prim': {
+        const live = e.args.map((a) => this.exprActive(a));
+        if (live.filter(Boolean).length > 1 && !isAtom(bar)) bar = this.bind(partialAdjointBase(e.op), bar, out);
+        const partials = RULES[e.op].partials(this.codeField, e.args.map((a) => this.g(a)), y ?? this.g(e));
+        e.args.forEach((a, k) => {
+          if (live[k]) this.accumulate(a, fold({ k: 'prim', op: 'mul', args: [partials[k], bar] }), out);
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private bind(base: string, value: GExpr, out: GStmt[]): GExpr {
+    const name = this.nf.namer.fresh(base);
+    out.push(assign(name, value));
+    return v(name);
+  }
+
+  /** Whether the root operation's partials read its own result (exp, tanh, sqrt, division...). */
+  private rootUsesResult(e: Expr): boolean {
+    if (e.k !== 'prim') return false;
+    const marker = '\u0000y';
+    const partials = RULES[e.op].partials(this.codeField, e.args.map((a) => this.g(a)), v(marker));
+    const found = { yes: false };
+    const scan = (x: GExpr): void => {
+      if (x.k === 'var' && x.name === marker) found.yes = true;
+      else if (x.k === 'prim') x.args.forEach(scan);
+      else if (x.k === 'cond') { scan(x.test); scan(x.then); scan(x.else); }
+      else if (x.k === 'compare') { scan(x.a); scan(x.b); }
+    };
+    partials.forEach((p, k) => { if (this.exprActive(e.args[k])) scan(p); });
+    return found.yes;
+  }
+
+  /**
+   * The adjoint of `target = value`: `slot` is the target's adjoint (bx or bx[i]), `current` the
+   * target's value before `restore` puts back the old one. When value reads the target itself
+   * (x = x * x), the adjoint is taken aside and zeroed first, and values the partials need from
+   * after the assignment are computed before the restore.
+   */
+  private adjointOfAssignment(value: Expr, slot: GExpr, current: GExpr, readsSelf: boolean, restore: GStmt[], out: GStmt[], base: string): void {
+    const zero: GStmt = slot.k === 'var' ? assign(slot.name, num(0)) : { k: 'setIndex', array: (slot as { array: string }).array, index: (slot as { index: GExpr }).index, value: num(0) };
+    if (!this.exprActive(value)) { out.push(zero, ...restore); return; }
+    if (!readsSelf) {
+      this.accumulate(value, slot, out, current);
+      out.push(zero, ...restore);
+      return;
+    }
+    const bar = this.bind(partialAdjointBase(base), slot, out);
+    out.push(zero);
+    if (!this.rootUsesResult(value) || value.k !== 'prim') {
+      out.push(...restore);
+      this.accumulate(value, bar, out);
+      return;
+    }
+    if (value.args.length === 1) {
+      // d tanh(a) = (1 - tanh(a)^2) da: the bar of a needs only the new value, so it comes first.
+      const partial = RULES[value.op].partials(this.codeField, [this.g(value.args[0])], current)[0];
+      const argBar = fold({ k: 'prim', op: 'mul', args: [partial, bar] });
+      const kept = isAtom(argBar) ? argBar : this.bind(partialAdjointBase(value.op), argBar, out);
+      out.push(...restore);
+      this.accumulate(value.args[0], kept, out);
+      return;
+    }
+    const y = this.bind(`${base}_new`, current, out);
+    out.push(...restore);
+    this.accumulate(value, bar, out, y);
+  }
+
+  // ---- statements -----------------------------------------------------------------------------
+
+  private visit(list: NStmt[], depth: number): { fwd: GStmt[]; adj: GStmt[] } {
+    const fwd: GStmt[] = [];
+    const blocks: GStmt[][] = [];
+    for (const s of list) {
+      const r = this.visitStmt(s, depth);
+      fwd.push(...r.fwd);
+      blocks.push(r.adj);
+    }
+    return { fwd, adj: blocks.reverse().flat() };
+  }
+
+  private pair(): number {
+    return this.pairs++;
+  }
+
+  private visitStmt(s: NStmt, depth: number): { fwd: GStmt[]; adj: GStmt[] } {
+    const fwd: GStmt[] = [];
+    const adj: GStmt[] = [];
+    switch (s.k) {
+      case 'assign': {
+        const name = s.name;
+        // The value before a first definition outside any loop is never needed again.
+        const needSave = !(this.firstAssign.get(name) === s && !this.paramNames.has(name) && depth === 0);
+        if (this.types.get(name) === 'arr') return this.visitArrayAssign(s, needSave);
+        const restore: GStmt[] = [];
+        if (needSave) {
+          const step = this.invertibleStep(s);
+          if (step !== null) restore.push(assign(name, fold({ k: 'prim', op: 'sub', args: [v(name), num(step)] })));
+          else {
+            const p = this.pair();
+            fwd.push({ k: 'push', value: v(name), pair: p, stack: 'num' });
+            restore.push(assign(name, { k: 'pop', stack: 'num' }, p));
+          }
+        }
+        fwd.push(assign(name, this.g(s.value)));
+        if (this.isActive(name)) {
+          adj.push({ k: 'comment', text: `grad of: ${describe(s)}` });
+          const readsSelf = collectVars(s.value, new Set()).has(name);
+          this.adjointOfAssignment(s.value, v(this.adjoint(name)), v(name), readsSelf, restore, adj, name);
+        } else adj.push(...restore);
+        return { fwd, adj };
+      }
+      case 'setIndex': {
+        const index = this.g(s.index);
+        const slot: GExpr = { k: 'index', array: s.name, index };
+        const p = this.pair();
+        fwd.push({ k: 'push', value: slot, pair: p, stack: 'num' });
+        fwd.push({ k: 'setIndex', array: s.name, index, value: this.g(s.value) });
+        const restore: GStmt[] = [{ k: 'setIndex', array: s.name, index, value: { k: 'pop', stack: 'num' }, pair: p }];
+        if (this.isActive(s.name)) {
+          adj.push({ k: 'comment', text: `grad of: ${describe(s)}` });
+          const rep = this.rep(s.name);
+          const readsSelf = [...collectVars(s.value, new Set())].some((n) => this.types.get(n) === 'arr' && this.rep(n) === rep);
+          const b = this.adjoint(s.name);
+          this.adjointOfAssignment(s.value, { k: 'index', array: b, index }, slot, readsSelf, restore, adj, s.name);
+        } else adj.push(...restore);
+        return { fwd, adj };
+      }
+      case 'if': {
+        const cond = this.nf.namer.fresh(COND_BASE);
+        const a = this.visit(s.then, depth);
+        const b = this.visit(s.else, depth);
+        fwd.push(assign(cond, this.g(s.test)), { k: 'if', test: v(cond), then: a.fwd, else: b.fwd });
+        adj.push({ k: 'comment', text: `grad of: if (${formatExpr(s.test, 'js')})` });
+        if (depth > 0) {
+          const p = this.pair();
+          fwd.push({ k: 'push', value: v(cond), pair: p, stack: 'num' });
+          adj.push(assign(cond, { k: 'pop', stack: 'num' }, p));
+        }
+        adj.push({ k: 'if', test: v(cond), then: a.adj, else: b.adj });
+        return { fwd, adj };
+      }
+      case 'while': {
+        const trips = this.nf.namer.fresh(TRIPS_BASE);
+        const body = this.visit(s.body, depth + 1);
+        fwd.push(assign(trips, num(0)), {
+          k: 'while', test: this.g(s.test),
+          body: [assign(trips, { k: 'prim', op: 'add', args: [v(trips), num(1)] }), ...body.fwd],
+        });
+        adj.push({ k: 'comment', text: `grad of: ${describeLoop(s)}` });
+        if (depth > 0) {
+          const p = this.pair();
+          fwd.push({ k: 'push', value: v(trips), pair: p, stack: 'num' });
+          adj.push(assign(trips, { k: 'pop', stack: 'num' }, p));
+        }
+        adj.push({
+          k: 'while', test: { k: 'compare', op: '>', a: v(trips), b: num(0) },
+          body: [...body.adj, assign(trips, { k: 'prim', op: 'sub', args: [v(trips), num(1)] })],
+        });
+        return { fwd, adj };
+      }
+    }
+  }
+
+  /** `i = i + c` on an integer counter: the adjoint sweep undoes it with `i = i - c` instead of a pop. */
+  private invertibleStep(s: Extract<NStmt, { k: 'assign' }>): number | null {
+    if (!this.ints.has(s.name) || this.isActive(s.name)) return null;
+    const e = s.value;
+    if (e.k !== 'prim' || (e.op !== 'add' && e.op !== 'sub')) return null;
+    const [a, c] = e.args;
+    if (a.k !== 'var' || a.name !== s.name || c.k !== 'num' || !Number.isInteger(c.value)) return null;
+    return e.op === 'add' ? c.value : -c.value;
+  }
+
+  /** `a = [..]`, `a = new Array(n).fill(v)` or `a = b` (an alias): the adjoint array follows. */
+  private visitArrayAssign(s: Extract<NStmt, { k: 'assign' }>, needSave: boolean): { fwd: GStmt[]; adj: GStmt[] } {
+    const fwd: GStmt[] = [];
+    const adj: GStmt[] = [];
+    const name = s.name;
+    const active = this.isActive(name);
+    const restore: GStmt[] = [];
+    if (needSave) {
+      const p1 = this.pair();
+      fwd.push({ k: 'push', value: v(name), pair: p1, stack: 'ref' });
+      if (active) {
+        const p2 = this.pair();
+        fwd.push({ k: 'push', value: v(this.adjoint(name)), pair: p2, stack: 'ref' });
+        restore.push(assign(this.adjoint(name), { k: 'pop', stack: 'ref' }, p2));
+      }
+      restore.push(assign(name, { k: 'pop', stack: 'ref' }, p1));
+    }
+    const value = s.value;
+    fwd.push(assign(name, this.g(value)));
+    if (!active) return { fwd, adj: restore };
+    const b = this.adjoint(name);
+    if (value.k === 'var') fwd.push(assign(b, v(this.adjoint(value.name))));
+    else fwd.push(assign(b, { k: 'zeros', length: value.k === 'array' ? num(value.elements.length) : { k: 'length', array: name } }));
+    const block: GStmt[] = [];
+    if (value.k === 'array') {
+      value.elements.forEach((el, k) => this.accumulate(el, { k: 'index', array: b, index: num(k) }, block));
+    } else if (value.k === 'fill' && this.exprActive(value.value)) {
+      // Every element started as the fill value: its adjoint is the sum of theirs.
+      const k = this.nf.namer.fresh('k');
+      const body: GStmt[] = [];
+      this.accumulate(value.value, { k: 'index', array: b, index: v(k) }, body);
+      block.push(assign(k, num(0)), {
+        k: 'while', test: { k: 'compare', op: '<', a: v(k), b: { k: 'length', array: name } },
+        body: [...body, assign(k, { k: 'prim', op: 'add', args: [v(k), num(1)] })],
+      });
+    }
+    if (block.length) adj.push({ k: 'comment', text: `grad of: ${describe(s)}` }, ...block);
+    adj.push(...restore);
+    return { fwd, adj };
+  }
+
+  // ---- the function ---------------------------------------------------------------------------
+
+  build(): GFunction {
+    const nf = this.nf;
+    const namer = nf.namer;
+    const seed = this.adjoint(nf.result);
+    for (const w of this.wrt) this.adjoint(w);
+    const name = gradientFunctionName(nf.name, this.wrt);
+    const stack = {
+      stack: namer.fresh(STACK_BASE), top: namer.fresh(TOP_BASE), push: namer.fresh(PUSH_BASE),
+      pop: namer.fresh(POP_BASE), refs: namer.fresh(REFS_BASE),
+    };
+    const { fwd, adj } = this.visit(nf.body, 0);
+
+    const prologue: GStmt[] = [];
+    for (const p of nf.params) {
+      if (p.type !== 'arr') continue;
+      // f must not change its caller's arrays: copy an array parameter it writes into.
+      if (this.writtenArrays.has(this.rep(p.name))) prologue.push(assign(p.name, { k: 'copy', array: p.name }));
+      if (this.wrt.includes(p.name) || this.isActive(p.name)) {
+        prologue.push(assign(this.adjoint(p.name), { k: 'zeros', length: { k: 'length', array: p.name } }));
+      }
+    }
+    const body: GStmt[] = [...prologue, ...fwd];
+    let valueName: string | null = null;
+    if (this.options.preserveResult) {
+      valueName = namer.fresh(`${nf.name}_value`);
+      body.push(assign(valueName, v(nf.result)));
+    }
+    // Adjoints of numbers start at zero; the result's adjoint is the seed parameter.
+    for (const [x, type] of this.types) {
+      if (type !== 'num' || x === nf.result) continue;
+      if (this.isActive(x) || this.wrt.includes(x)) body.push(assign(this.adjoint(x), num(0)));
+    }
+    body.push(...adj);
+    const gradient: GExpr = { k: 'array', elements: this.wrt.map((w) => v(this.adjoint(w))) };
+    body.push({ k: 'return', value: valueName ? { k: 'array', elements: [v(valueName), gradient] } : gradient });
+
+    const arrays = new Set<string>();
+    for (const [x, type] of this.types) if (type === 'arr') { arrays.add(x); if (this.adjoints.has(x)) arrays.add(this.adjoints.get(x)!); }
+    return {
+      name,
+      params: [...nf.params.map((p) => ({ name: p.name })), { name: seed, init: num(this.options.seed ?? 1) }],
+      body,
+      stack,
+      arrays,
+    };
+  }
+}
+
+function arrayName(e: Expr): string {
+  if (e.k !== 'var') throw new DdxError('engine', 'reverse mode: internal error, an array expression survived normalization');
+  return e.name;
+}
+
+// ---- the statement each adjoint block differentiates, as JavaScript ----------------------------
+
+const COMPOUND: Partial<Record<string, string>> = { add: '+=', sub: '-=', mul: '*=', div: '/=' };
+
+function sameTarget(a: Expr, b: Expr): boolean {
+  if (a.k === 'var' && b.k === 'var') return a.name === b.name;
+  if (a.k === 'index' && b.k === 'index') return sameTarget(a.array, b.array) && formatExpr(a.index, 'js') === formatExpr(b.index, 'js');
+  return false;
+}
+
+function describeUpdate(target: Expr, value: Expr): string {
+  const t = formatExpr(target, 'js');
+  if (value.k === 'prim' && COMPOUND[value.op] && sameTarget(value.args[0], target)) {
+    const rhs = value.args[1];
+    if (rhs.k === 'num' && rhs.value === 1 && (value.op === 'add' || value.op === 'sub')) return `${t}${value.op === 'add' ? '++' : '--'}`;
+    return `${t} ${COMPOUND[value.op]} ${formatExpr(rhs, 'js')}`;
+  }
+  return `${t} = ${formatExpr(value, 'js')}`;
+}
+
+export function describe(s: NStmt): string {
+  switch (s.k) {
+    case 'assign': return describeUpdate({ k: 'var', name: s.name }, s.value);
+    case 'setIndex': return describeUpdate({ k: 'index', array: { k: 'var', name: s.name }, index: s.index }, s.value);
+    case 'if': return `if (${formatExpr(s.test, 'js')})`;
+    case 'while': return describeLoop(s);
+  }
+}
+
+function describeLoop(s: Extract<NStmt, { k: 'while' }>): string {
+  const last = s.body[s.body.length - 1];
+  const test = formatExpr(s.test, 'js');
+  if (last?.k === 'assign' && collectVars(s.test, new Set()).has(last.name) && last.value.k === 'prim' &&
+      (last.value.op === 'add' || last.value.op === 'sub') && last.value.args[1].k === 'num') {
+    return `for (; ${test}; ${describe(last)})`;
+  }
+  return `while (${test})`;
+}
