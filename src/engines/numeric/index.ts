@@ -18,8 +18,11 @@ import { findCrossings, instrument, kinksAtPoint, traceAt, type Instrumented, ty
  * branch and kink checks, the complex step in the comparison table, the step lab's complex sweeps.
  */
 export const DIAGNOSTIC_BUDGET = 4_000_000;
-/** Time the other methods of the comparison table may take, estimated from the chosen one's. */
-const TABLE_MILLIS = 400;
+/**
+ * Work the other methods of the comparison table may take on the compiled f, counted as their
+ * evaluations times the operations of one run of f (deterministic, unlike a clock).
+ */
+export const TABLE_BUDGET = 50_000_000;
 
 export const DEFAULT_METHOD: MethodId = 'central';
 
@@ -266,16 +269,12 @@ function list(labels: string[]): string {
 function run(ctx: EngineContext): EngineOutput {
   const r = new NumericRun(ctx);
   const chosen = r.options.method;
-  const t0 = performance.now();
-  const evals0 = r.probe.evaluations;
   const main = r.run(chosen, true);
-  const mainMillis = performance.now() - t0;
-  const mainEvals = r.probe.evaluations - evals0;
 
   const methods: Partial<Record<MethodId, MethodResult>> = { [chosen]: main };
   const tableNotes: string[] = [];
   if (r.options.all) {
-    const perEval = mainEvals > 0 ? mainMillis / mainEvals : 0;
+    let tableLeft = TABLE_BUDGET;
     for (const m of METHOD_IDS) {
       if (m === chosen) continue;
       if (m === 'complex-step') {
@@ -283,11 +282,13 @@ function run(ctx: EngineContext): EngineOutput {
         else tableNotes.push(`the comparison leaves out the complex step: ${r.slots.length} interpreter sweeps are over the engine's budget`);
         continue;
       }
-      const estimate = perEval * (METHODS[m].evalsPerInput + 2) * r.slots.length;
-      if (estimate > TABLE_MILLIS) {
-        tableNotes.push(`the comparison leaves out ${METHODS[m].title}: about ${Math.round(estimate)} ms of evaluations of f`);
+      const evals = (METHODS[m].evalsPerInput + 2) * r.slots.length;
+      const work = evals * Math.max(r.base.operations, 1);
+      if (work > tableLeft) {
+        tableNotes.push(`the comparison leaves out ${METHODS[m].title}: its ${evals.toLocaleString('en-US')} evaluations of f are over the engine's budget`);
         continue;
       }
+      tableLeft -= work;
       methods[m] = r.run(m, true);
     }
   }

@@ -1,5 +1,5 @@
 // The step-size lab: |error| against h, measured against the exact reference, for every method on
-// one grid of steps (1e-1, 5e-2, 2e-2, 1e-2, ... 1e-16: three points a decade). Large h shows the
+// one grid of steps (1, 0.5, 0.2, 0.1, ... 1e-16: three points a decade). Large h shows the
 // truncation error falling with the method's order; small h shows round-off growing as eps/h; the
 // bottom of the V is the best a method can do. The complex step has no subtraction, so no V.
 
@@ -9,10 +9,13 @@ import { complexSweep, ComplexStepAlgebra } from './complex-step.ts';
 import { autoStep, differentiate, exactStep, METHODS, METHOD_IDS, type MethodId, type Probe } from './methods.ts';
 import type { Instrumented } from './trace.ts';
 
-/** The lab's steps, largest first: 1-5-2 mantissas, 1e-1 down to 1e-16. */
+/**
+ * The lab's steps, largest first: 1, 0.5, 0.2, 0.1, ... 1e-16 (three a decade). The decade above
+ * 1e-1 is there for Richardson, whose order-8 truncation error only shows at such steps.
+ */
 export const LAB_STEPS: number[] = (() => {
   const steps: number[] = [];
-  for (let e = 1; e <= 16; e++) for (const m of e === 16 ? [1] : [1, 0.5, 0.2]) steps.push(Number(`${m}e-${e}`));
+  for (let e = 0; e <= 16; e++) for (const m of e === 16 ? [1] : [1, 0.5, 0.2]) steps.push(Number(`${m}e-${e}`));
   return steps;
 })();
 
