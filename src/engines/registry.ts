@@ -3,12 +3,14 @@
 import type { Engine, EngineId } from './types.ts';
 import { manualEngine } from './manual/index.ts';
 import { numericEngine } from './numeric/index.ts';
+import { symbolicEngine } from './symbolic/index.ts';
 import { reverseEngine } from './reverse/index.ts';
 import { forwardEngine } from './forward/index.ts';
 
 export const ENGINES: Engine[] = [
   manualEngine,
   numericEngine,
+  symbolicEngine,
   reverseEngine,
   forwardEngine,
 ];

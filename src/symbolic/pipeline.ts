@@ -48,6 +48,8 @@ export interface Symbolic {
   simplifyCut: boolean;
   /** Evaluates canonical expressions at the traced point. */
   evaluate: (n: SNode) => number;
+  /** The canonical form of any raw expression of this trace (a branch test's operand, say). */
+  canonical: (r: Raw) => SNode;
 }
 
 export function differentiate(program: Program, at: Point, wrt: string[], options: PipelineOptions = {}): Symbolic {
@@ -78,7 +80,7 @@ export function differentiateTrace(tr: Trace, wrt: string[], budget: number, sim
   const evaluator = new Evaluator(env);
   return {
     S, counter, printer: new Printer(S), trace: tr, f: fSimple, partials, cse: common, events: D.events, budget,
-    simplifyCut: simplifier.exhausted, evaluate: (n) => evaluator.value(n),
+    simplifyCut: simplifier.exhausted, evaluate: (n) => evaluator.value(n), canonical: (r) => canon.canon(r),
   };
 }
 

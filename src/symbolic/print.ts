@@ -7,6 +7,7 @@ import { applyNotation, formatNumber, formatVar, type Style } from '../ir/format
 import { PREC, RULES } from '../rules/table.ts';
 import { isExact, isInteger, isNegative, isOne } from './number.ts';
 import { hasNegativeSign, type FnOp, type SNode, type Store } from './node.ts';
+import type { Raw } from './raw.ts';
 
 /** The display tree: what is printed, in the order it is printed. */
 export type D =
@@ -36,6 +37,15 @@ export class Printer {
 
   js(n: SNode, names?: (name: string) => string): string {
     return render(this.display(n), 'js', names).text;
+  }
+
+  /** A raw expression (as the rules built it), printed mechanically: every operation kept. */
+  rawLatex(r: Raw): string {
+    return render(rawDisplay(r), 'latex').text;
+  }
+
+  rawText(r: Raw): string {
+    return render(rawDisplay(r), 'mathjs').text;
   }
 
   display(n: SNode): D {
@@ -151,6 +161,26 @@ export class Printer {
   private compareKeys(a: SNode, b: SNode): number {
     const ka = this.key(a), kb = this.key(b);
     return ka < kb ? -1 : ka > kb ? 1 : a.id - b.id;
+  }
+}
+
+/** The display tree of a raw expression: one display node per primitive, nothing rearranged. */
+export function rawDisplay(r: Raw): D {
+  switch (r.k) {
+    case 'num': return r.value < 0 || Object.is(r.value, -0) ? { t: 'neg', d: { t: 'num', v: -r.value } } : { t: 'num', v: r.value };
+    case 'var': return { t: 'sym', name: r.name };
+    case 'prim': {
+      const a = r.args.map(rawDisplay);
+      switch (r.op) {
+        case 'add': return { t: 'sum', terms: [{ minus: false, d: a[0] }, { minus: false, d: a[1] }] };
+        case 'sub': return { t: 'sum', terms: [{ minus: false, d: a[0] }, { minus: true, d: a[1] }] };
+        case 'mul': return { t: 'prod', factors: a };
+        case 'div': return { t: 'frac', num: a[0], den: a[1] };
+        case 'neg': return { t: 'neg', d: a[0] };
+        case 'pow': return { t: 'pow', base: a[0], exp: a[1] };
+        default: return { t: 'fn', op: r.op, args: a };
+      }
+    }
   }
 }
 
