@@ -439,6 +439,26 @@ describe('the command line: --manual FILE', () => {
   });
 });
 
+describe('options', () => {
+  const source = 'function f(x) { return Math.sin(x); }\nfunction df_dx(x) { return Math.cos(x); }';
+  it('points sets how many points besides the user\'s are checked (20 to 500)', () => {
+    expect(ok(source, { x: 1 }, { options: { points: 60 } }).checked_points).toBe(61);
+    expect(manual(source, { x: 1 }, { options: { points: 5 } }).error).toMatchObject({ kind: 'input', message: expect.stringMatching(/points option must be a whole number from 20 to 500/) });
+  });
+  it('budget caps the 40-digit work, and the note says the verdict rests on fewer points', () => {
+    const r = ok(source, { x: 1 }, { options: { budget: 0 } });
+    expect(r.checked_points).toBe(1);
+    expect(r.notes.join(' ')).toMatch(/checked only 1 point: the budget of 0 operation units/);
+  });
+  it('a costly f stops at the default budget with the same note, its own point always checked', () => {
+    const loop = 'function f(x) { let s = 0; for (let i = 0; i < 400; i++) { s += Math.sin(x * i); } return s; }\nfunction df_dx(x) { let s = 0; for (let i = 0; i < 400; i++) { s += i * Math.cos(x * i); } return s; }';
+    const r = ok(loop, { x: 0.3 });
+    expect(r.verdict).toBe('correct');
+    expect(r.checked_points).toBeLessThan(21);
+    expect(r.notes.join(' ')).toMatch(/checked only \d+ points?: the budget of 25,000 operation units/);
+  });
+});
+
 describe('timing', () => {
   it('times the compiled derivative with --time', () => {
     const out = runGradient({ source: `${CASES[0].f}\n${CASES[0].right[0]}`, at: CASES[0].at, engines: ['manual'], time: true });

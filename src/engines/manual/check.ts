@@ -18,14 +18,24 @@ export type Verdict = 'correct' | 'wrong' | 'partly';
 
 /** Points checked besides the user's own (when f is defined there and the budget allows). */
 export const OTHER_POINTS = 24;
-/** Candidates tried at most, so a function defined almost nowhere still finishes quickly. */
-const MAX_TRIED = 120;
+/** Candidates tried at most, per point wanted, so a function defined almost nowhere still finishes quickly. */
+const TRIES_PER_POINT = 5;
 /**
  * Weighted decimal operations (bounded.ts's OPERATION_WEIGHT; f's reference and the user's
- * derivative together) after which no further points are started: about a second of arithmetic.
- * The user's own point is always checked.
+ * derivative together) after which no further points are started: about half a second of
+ * arithmetic, well inside the playground's per-request time budget. The user's own point is
+ * always checked.
  */
-export const OPERATION_BUDGET = 60_000;
+export const OPERATION_BUDGET = 25_000;
+
+export interface CheckOptions {
+  /** Points to check besides the user's. */
+  points: number;
+  /** Weighted operations after which no further point is started. */
+  budget: number;
+}
+
+export const DEFAULT_CHECK: CheckOptions = { points: OTHER_POINTS, budget: OPERATION_BUDGET };
 /** The interpreter's own budget for one evaluation at a point other than the user's. */
 const RUN_BUDGET = 1_000_000;
 /** "partly" needs this many agreeing points besides the user's (which is often a special one). */
@@ -69,7 +79,7 @@ export interface CheckResult {
   stoppedByBudget: boolean;
 }
 
-export function checkManual(setup: ManualSetup, at: Point): CheckResult {
+export function checkManual(setup: ManualSetup, at: Point, options: CheckOptions = DEFAULT_CHECK): CheckResult {
   const points: PointCheck[] = [];
   let operations = 0;
   const base = checkPoint(setup, at, true);
@@ -78,9 +88,9 @@ export function checkManual(setup: ManualSetup, at: Point): CheckResult {
   let tried = 0;
   let stoppedByBudget = false;
   let others = 0;
-  for (const candidate of candidatePoints(setup.program, at, MAX_TRIED)) {
-    if (others >= OTHER_POINTS) break;
-    if (operations >= OPERATION_BUDGET) { stoppedByBudget = true; break; }
+  for (const candidate of candidatePoints(setup.program, at, Math.max(options.points * TRIES_PER_POINT, 20))) {
+    if (others >= options.points) break;
+    if (operations >= options.budget) { stoppedByBudget = true; break; }
     tried++;
     const r = checkPoint(setup, candidate, false);
     operations += r.operations;

@@ -10,7 +10,8 @@ import type { Value } from '../../interp/algebra.ts';
 import { mainFn } from '../../ir/types.ts';
 import { gradientFromSlots, type Point } from '../../point.ts';
 import type { Derivative, Engine, EngineContext, EngineOutput } from '../types.ts';
-import { checkManual, OTHER_POINTS, type CheckResult, type PointCheck } from './check.ts';
+import { DdxError } from '../../errors.ts';
+import { checkManual, DEFAULT_CHECK, type CheckOptions, type CheckResult, type PointCheck } from './check.ts';
 import { entriesOf, formulaOf } from './formula.ts';
 import { discreteParams } from './points.ts';
 import { resolveManual, type ManualSetup } from './resolve.ts';
@@ -24,7 +25,8 @@ export const manualEngine: Engine = {
 
   run(ctx: EngineContext): EngineOutput {
     const setup = resolveManual(ctx.program, ctx.at, ctx.wrt, ctx.options);
-    const check = checkManual(setup, ctx.at);
+    const options = checkOptions(ctx.options);
+    const check = checkManual(setup, ctx.at, options);
     const evaluate = compileDerivatives(setup);
     const values = evaluate(ctx.args);
     const output: EngineOutput = {
@@ -35,7 +37,7 @@ export const manualEngine: Engine = {
         derivative_functions: setup.functions.length,
         decimal_operations: check.operations,
       },
-      notes: notesOf(setup, check, values),
+      notes: notesOf(setup, check, values, options),
       verdict: check.verdict,
       checked_points: check.checked,
       agreeing_points: check.agreeing,
@@ -60,6 +62,17 @@ export const manualEngine: Engine = {
     return () => evaluate(ctx.args);
   },
 };
+
+/** The engine's options: `points` (how many besides the user's, 20 to 500) and `budget` (operation units). */
+function checkOptions(options: Record<string, unknown>): CheckOptions {
+  const read = (key: keyof CheckOptions, min: number, max: number): number => {
+    const v = options[key];
+    if (v === undefined) return DEFAULT_CHECK[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new DdxError('input', `the manual engine's ${key} option must be a whole number from ${min} to ${max}`);
+    return v;
+  };
+  return { points: read('points', 20, 500), budget: read('budget', 0, 10_000_000) };
+}
 
 /** The user's derivative functions compiled to JavaScript; returns one double per wrt slot. */
 function compileDerivatives(setup: ManualSetup): (args: Value<number>[]) => number[] {
@@ -98,7 +111,7 @@ function derivativesOf(setup: ManualSetup): Record<string, Derivative> {
   return out;
 }
 
-function notesOf(setup: ManualSetup, check: CheckResult, values: number[]): string[] {
+function notesOf(setup: ManualSetup, check: CheckResult, values: number[], options: CheckOptions): string[] {
   const notes: string[] = [];
   const f = mainFn(setup.program);
   const others = check.checked - (check.points[0].status === 'skipped' ? 0 : 1);
@@ -131,8 +144,8 @@ function notesOf(setup: ManualSetup, check: CheckResult, values: number[]): stri
   if (base.status === 'skipped') notes.push(`your point itself is not checked: ${base.reason}`);
   const skipped = check.points.filter((p) => p.status === 'skipped' && !p.base);
   if (skipped.length) notes.push(`${skipped.length} of the ${check.tried} points tried around yours ${skipped.length === 1 ? 'was' : 'were'} skipped: ${[...new Set(skipped.map((p) => p.reason))].slice(0, 3).join('; ')}`);
-  if (check.stoppedByBudget) notes.push(`checked only ${check.checked} point${check.checked === 1 ? '' : 's'}: ${f.name} is costly in 40-digit arithmetic (${check.operations.toLocaleString('en-US')} operation units used), so the verdict rests on fewer points than usual`);
-  else if (others < OTHER_POINTS && check.tried > 0) notes.push(`only ${others} points around yours could be checked: ${f.name} is defined at few of the points tried`);
+  if (check.stoppedByBudget) notes.push(`checked only ${check.checked} point${check.checked === 1 ? '' : 's'}: the budget of ${options.budget.toLocaleString('en-US')} operation units for 40-digit arithmetic ran out (${check.operations.toLocaleString('en-US')} used; raise it with the budget option), so the verdict rests on fewer points than usual`);
+  else if (others < options.points && check.tried > 0) notes.push(`only ${others} points around yours could be checked: ${f.name} is defined at few of the points tried`);
   const discrete = [...discreteParams(setup.program)].filter((p) => Number.isInteger(base.at[p]));
   if (discrete.length) notes.push(`${discrete.join(', ')} ${discrete.length === 1 ? 'counts' : 'count'} loop steps or indexes arrays, so ${discrete.length === 1 ? 'it was' : 'they were'} moved by whole numbers only`);
   // A right formula can still lose digits in doubles: say so, since the gradient shown is the double one.
