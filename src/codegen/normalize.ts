@@ -186,7 +186,15 @@ class FnBuilder {
       switch (s.k) {
         case 'mark': break;
         case 'nir': out.push(...s.stmts); break;
-        case 'let': this.assignRoot(s.name, s.type, s.init, out, s.loc); break;
+        case 'let':
+          // `const p = softmax(z)`: the inlined helper computes straight into p.
+          if (s.init.k === 'call') {
+            const r = this.inline(s.init, out, s.name);
+            if (!(r.k === 'var' && r.name === s.name)) out.push({ k: 'assign', name: s.name, value: r, loc: s.loc });
+            break;
+          }
+          this.assignRoot(s.name, s.type, s.init, out, s.loc);
+          break;
         case 'assign': this.assignRoot(s.name, this.types.get(s.name)!, s.value, out, s.loc); break;
         case 'setIndex': this.setIndexRoot(s, out); break;
         case 'return':
@@ -219,12 +227,15 @@ class FnBuilder {
             const split = splitAtMark(rest);
             const onlyContinue = kinds.size === 1 && kinds.has('continue');
             if (!split || onlyContinue || !kinds.has('continue')) {
-              // `continue` skips to the loop's update; break and return skip the update too.
-              const absorbed = split && onlyContinue ? split.body : rest;
-              const then = jumpsThen ? this.list(s.then) : this.list([...s.then, ...absorbed]);
-              const other = jumpsThen ? this.list([...s.else, ...absorbed]) : this.list(s.else);
+              // `continue` skips to the loop's update; break and return skip the update too. When
+              // what moves can itself break, the update goes to the end of both paths instead.
+              const keepUpdateAfter = split !== null && onlyContinue && [...mayJump(split.body)].every((k) => k === 'continue');
+              const absorbed = keepUpdateAfter ? split.body : rest;
+              const jumped = split && onlyContinue && !keepUpdateAfter ? split.after : [];
+              const then = jumpsThen ? [...this.list(s.then), ...this.list(jumped)] : this.list([...s.then, ...absorbed]);
+              const other = jumpsThen ? this.list([...s.else, ...absorbed]) : [...this.list(s.else), ...this.list(jumped)];
               out.push({ k: 'if', test, then, else: other, loc: s.loc });
-              if (split && onlyContinue) out.push(...this.list(split.after));
+              if (keepUpdateAfter) out.push(...this.list(split.after));
               return out;
             }
           }
@@ -254,7 +265,7 @@ class FnBuilder {
     const out: NStmt[] = [];
     if (!isEmpty(split.body)) out.push({ k: 'if', test: not(anyOf(flags([...kinds]))), then: this.list(split.body), else: [] });
     const after = this.list(split.after);
-    const stopping = [...kinds].filter((k) => k !== 'continue');
+    const stopping = [...new Set([...kinds, ...mayJump(split.body)])].filter((k) => k !== 'continue');
     if (after.length) out.push(...(stopping.length ? [{ k: 'if', test: not(anyOf(flags(stopping))), then: after, else: [] } as NStmt] : after));
     return out;
   }
@@ -399,22 +410,27 @@ class FnBuilder {
   }
 
   /** A helper call, inlined: parameters bound (or aliased), locals renamed, the result a variable. */
-  private inline(e: Extract<Expr, { k: 'call' }>, out: NStmt[]): Expr {
+  private inline(e: Extract<Expr, { k: 'call' }>, out: NStmt[], into?: string): Expr {
     const args = this.flatArgs(e.args, out);
     const t = this.norm.template(e.fn);
     const map = new Map<string, string>();
+    const values = new Map<string, Expr>();
     t.params.forEach((p, i) => {
       const a = args[i];
       // Arrays pass by reference, so an array argument is aliased unless the helper rebinds it;
-      // a number parameter the helper never assigns is simply the caller's variable.
-      if (a.k === 'var' && !t.assigned.has(p.name)) { map.set(p.name, a.name); return; }
+      // a number parameter the helper never assigns is simply the caller's variable or constant.
+      if (!t.assigned.has(p.name) && (a.k === 'var' || a.k === 'num')) {
+        if (a.k === 'var') map.set(p.name, a.name); else values.set(p.name, a);
+        return;
+      }
       const n = this.temp(p.name, p.type);
       out.push({ k: 'assign', name: n, value: a, loc: e.loc });
       map.set(p.name, n);
     });
-    for (const l of t.locals) map.set(l, this.temp(l, t.types.get(l) ?? 'num'));
-    out.push(...renameStmts(t.body, map));
-    return vr(map.get(t.result) ?? t.result);
+    const resultIsLocal = !t.params.some((p) => p.name === t.result);
+    for (const l of t.locals) map.set(l, into !== undefined && resultIsLocal && l === t.result ? into : this.temp(l, t.types.get(l) ?? 'num'));
+    out.push(...renameStmts(t.body, map, values));
+    return values.get(t.result) ?? vr(map.get(t.result) ?? t.result);
   }
 }
 
@@ -503,11 +519,11 @@ function stripAssignments(list: NStmt[], names: Set<string>): NStmt[] {
   return out;
 }
 
-function renameExpr(e: Expr, map: Map<string, string>): Expr {
-  const r = (x: Expr) => renameExpr(x, map);
+function renameExpr(e: Expr, map: Map<string, string>, values?: Map<string, Expr>): Expr {
+  const r = (x: Expr) => renameExpr(x, map, values);
   switch (e.k) {
     case 'num': return e;
-    case 'var': return { ...e, name: map.get(e.name) ?? e.name };
+    case 'var': return values?.get(e.name) ?? { ...e, name: map.get(e.name) ?? e.name };
     case 'prim': return { ...e, args: e.args.map(r) };
     case 'call': return { ...e, args: e.args.map(r) };
     case 'compare': case 'logic': return { ...e, a: r(e.a), b: r(e.b) };
@@ -520,13 +536,15 @@ function renameExpr(e: Expr, map: Map<string, string>): Expr {
   }
 }
 
-export function renameStmts(list: NStmt[], map: Map<string, string>): NStmt[] {
+/** Renames variables (`map`) and puts constants in place of never-assigned ones (`values`). */
+export function renameStmts(list: NStmt[], map: Map<string, string>, values?: Map<string, Expr>): NStmt[] {
+  const r = (e: Expr) => renameExpr(e, map, values);
   return list.map((s): NStmt => {
     switch (s.k) {
-      case 'assign': return { ...s, name: map.get(s.name) ?? s.name, value: renameExpr(s.value, map) };
-      case 'setIndex': return { ...s, name: map.get(s.name) ?? s.name, index: renameExpr(s.index, map), value: renameExpr(s.value, map) };
-      case 'if': return { ...s, test: renameExpr(s.test, map), then: renameStmts(s.then, map), else: renameStmts(s.else, map) };
-      case 'while': return { ...s, test: renameExpr(s.test, map), body: renameStmts(s.body, map) };
+      case 'assign': return { ...s, name: map.get(s.name) ?? s.name, value: r(s.value) };
+      case 'setIndex': return { ...s, name: map.get(s.name) ?? s.name, index: r(s.index), value: r(s.value) };
+      case 'if': return { ...s, test: r(s.test), then: renameStmts(s.then, map, values), else: renameStmts(s.else, map, values) };
+      case 'while': return { ...s, test: r(s.test), body: renameStmts(s.body, map, values) };
     }
   });
 }

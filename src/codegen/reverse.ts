@@ -14,7 +14,7 @@ import { RULES } from '../rules/table.ts';
 import type { Field } from '../rules/field.ts';
 import { declareVariables } from './declare.ts';
 import {
-  assign, isAtom, num, printFunction, v,
+  assign, isAtom, num, printExpr, printFunction, printStmts, v,
   type GExpr, type GFunction, type GStmt,
 } from './jsast.ts';
 import { adjointBase, gradientFunctionName, partialAdjointBase, seedBase, STACK_BASE } from './naming.ts';
@@ -207,25 +207,8 @@ class ReverseGenerator {
 
   // ---- expressions ----------------------------------------------------------------------------
 
-  /** An IR expression as generated code (primal values). */
   private g(e: Expr): GExpr {
-    switch (e.k) {
-      case 'num': return num(e.value);
-      case 'var': return v(e.name);
-      case 'prim': return { k: 'prim', op: e.op, args: e.args.map((a) => this.g(a)) };
-      case 'compare': return { k: 'compare', op: e.op, a: this.g(e.a), b: this.g(e.b) };
-      case 'logic': return { k: 'logic', op: e.op, a: this.g(e.a), b: this.g(e.b) };
-      case 'not': return { k: 'not', a: this.g(e.a) };
-      case 'index': return { k: 'index', array: arrayName(e.array), index: this.g(e.index) };
-      case 'length': return { k: 'length', array: arrayName(e.array) };
-      case 'array': return { k: 'array', elements: e.elements.map((a) => this.g(a)) };
-      case 'fill': {
-        const fillValue = this.g(e.value);
-        return { k: 'zeros', length: this.g(e.length), fill: fillValue.k === 'num' && Object.is(fillValue.value, 0) ? undefined : fillValue };
-      }
-      case 'cond': case 'call':
-        throw new DdxError('engine', 'reverse mode: internal error, a ternary or call survived normalization');
-    }
+    return toG(e);
   }
 
   /**
@@ -382,7 +365,7 @@ class ReverseGenerator {
         const a = this.visit(s.then, depth);
         const b = this.visit(s.else, depth);
         fwd.push(assign(cond, this.g(s.test)), { k: 'if', test: v(cond), then: a.fwd, else: b.fwd });
-        adj.push({ k: 'comment', text: `grad of: if (${formatExpr(s.test, 'js')})` });
+        adj.push({ k: 'comment', text: `grad of: ${describe(s)}` });
         if (depth > 0) {
           const p = this.pair();
           fwd.push({ k: 'push', value: v(cond), pair: p, stack: 'num' });
@@ -519,38 +502,51 @@ function arrayName(e: Expr): string {
   return e.name;
 }
 
+/** An IR expression (in normal form) as generated code. */
+export function toG(e: Expr): GExpr {
+  switch (e.k) {
+    case 'num': return num(e.value);
+    case 'var': return v(e.name);
+    case 'prim': return { k: 'prim', op: e.op, args: e.args.map(toG) };
+    case 'compare': return { k: 'compare', op: e.op, a: toG(e.a), b: toG(e.b) };
+    case 'logic': return { k: 'logic', op: e.op, a: toG(e.a), b: toG(e.b) };
+    case 'not': return { k: 'not', a: toG(e.a) };
+    case 'index': return { k: 'index', array: arrayName(e.array), index: toG(e.index) };
+    case 'length': return { k: 'length', array: arrayName(e.array) };
+    case 'array': return { k: 'array', elements: e.elements.map(toG) };
+    case 'fill': {
+      const fillValue = toG(e.value);
+      return { k: 'zeros', length: toG(e.length), fill: fillValue.k === 'num' && Object.is(fillValue.value, 0) ? undefined : fillValue };
+    }
+    case 'cond': case 'call':
+      throw new DdxError('engine', 'reverse mode: internal error, a ternary or call survived normalization');
+  }
+}
+
 // ---- the statement each adjoint block differentiates, as JavaScript ----------------------------
 
-const COMPOUND: Partial<Record<string, string>> = { add: '+=', sub: '-=', mul: '*=', div: '/=' };
-
-function sameTarget(a: Expr, b: Expr): boolean {
-  if (a.k === 'var' && b.k === 'var') return a.name === b.name;
-  if (a.k === 'index' && b.k === 'index') return sameTarget(a.array, b.array) && formatExpr(a.index, 'js') === formatExpr(b.index, 'js');
-  return false;
-}
-
-function describeUpdate(target: Expr, value: Expr): string {
-  const t = formatExpr(target, 'js');
-  if (value.k === 'prim' && COMPOUND[value.op] && sameTarget(value.args[0], target)) {
-    const rhs = value.args[1];
-    if (rhs.k === 'num' && rhs.value === 1 && (value.op === 'add' || value.op === 'sub')) return `${t}${value.op === 'add' ? '++' : '--'}`;
-    return `${t} ${COMPOUND[value.op]} ${formatExpr(rhs, 'js')}`;
-  }
-  return `${t} = ${formatExpr(value, 'js')}`;
-}
-
+/** A statement of the normal form as one line of JavaScript (`s += x * i`, `if (x > 0)`). */
 export function describe(s: NStmt): string {
   switch (s.k) {
-    case 'assign': return describeUpdate({ k: 'var', name: s.name }, s.value);
-    case 'setIndex': return describeUpdate({ k: 'index', array: { k: 'var', name: s.name }, index: s.index }, s.value);
-    case 'if': return `if (${formatExpr(s.test, 'js')})`;
+    case 'assign':
+      // `new Array(n).fill(0)` as the user wrote it, not as the generated code allocates it.
+      if (s.value.k === 'fill') return `${s.name} = ${formatExpr(s.value, 'js')}`;
+      return printOne({ k: 'assign', name: s.name, value: toG(s.value) });
+    case 'setIndex': return printOne({ k: 'setIndex', array: s.name, index: toG(s.index), value: toG(s.value) });
+    case 'if': return `if (${printExpr(toG(s.test))})`;
     case 'while': return describeLoop(s);
   }
 }
 
+function printOne(stmt: GStmt): string {
+  const out: string[] = [];
+  printStmts([stmt], '', out);
+  return out[0].replace(/;$/, '');
+}
+
 function describeLoop(s: Extract<NStmt, { k: 'while' }>): string {
   const last = s.body[s.body.length - 1];
-  const test = formatExpr(s.test, 'js');
+  const test = printExpr(toG(s.test));
   if (last?.k === 'assign' && collectVars(s.test, new Set()).has(last.name) && last.value.k === 'prim' &&
       (last.value.op === 'add' || last.value.op === 'sub') && last.value.args[1].k === 'num') {
     return `for (; ${test}; ${describe(last)})`;
