@@ -79,7 +79,7 @@ describe('numeric on the corpus × points × methods', () => {
         for (const m of METHOD_IDS) rows.push({ entry: entry.name, point: i, method: m, error: scaledError(m, out.methods[m].gradient, p.gradient), result: out.methods[m] });
       });
     }
-  });
+  }, 120_000); // about a second alone; the machine is shared
 
   const isGap = (r: { entry: string; point: number; method: MethodId }) => KNOWN_GAPS.some((g) => g.entry === r.entry && g.point === r.point && g.method === r.method);
 
@@ -297,17 +297,19 @@ describe('options, source and timer', () => {
     }
   });
 
-  it('times only the chosen method: central is 2n evaluations of f per gradient', () => {
+  it('times only the chosen method\'s gradient (central: 2n evaluations of f) and computes the same numbers', () => {
     const prepared = prepare('function f(x, y) {\n  return Math.sin(x) * y;\n}', { x: 1, y: 2 });
-    const ctx = prepared.context({});
-    let calls = 0;
-    const counted = { ...ctx, f: (...a: Parameters<typeof ctx.f>) => { calls++; return ctx.f(...a); } };
-    const hot = numericEngine.timer!(counted);
-    calls = 0;
-    const g = hot() as number[];
-    expect(calls).toBe(4);
-    const out = numericEngine.run(prepared.context({ lab: false }));
-    expect(g).toEqual([out.gradient.x, out.gradient.y]);
+    for (const method of ['forward', 'backward', 'central', 'five-point', 'richardson', 'complex-step']) {
+      const ctx = prepared.context({ method });
+      let calls = 0;
+      const counted = { ...ctx, f: (...a: Parameters<typeof ctx.f>) => { calls++; return ctx.f(...a); } };
+      const hot = numericEngine.timer!(counted);
+      calls = 0;
+      const g = hot() as number[];
+      const out = numericEngine.run(prepared.context({ method, lab: false, all: false }));
+      expect(calls, method).toBe(method === 'complex-step' ? 0 : out.f_evals);
+      expect(g, method).toEqual([out.gradient.x, out.gradient.y]);
+    }
   });
 
   it('reaches the CLI contract: the runner adds max_rel_error; methods and step_lab ride along', () => {

@@ -8,21 +8,27 @@ import { mainFn } from '../../ir/types.ts';
 import { flattenGradient, gradientFromSlots, maxRelativeError, slotsOf, type Gradient, type Slot } from '../../point.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { complexSweep, ComplexStepAlgebra } from './complex-step.ts';
-import { autoStep, differentiate, EPS, exactStep, METHODS, METHOD_IDS, Probe, type MethodId, type RealMethodId } from './methods.ts';
+import { autoStep, differentiate, EPS, exactStep, hotGradient, METHODS, METHOD_IDS, Probe, type MethodId, type RealMethodId } from './methods.ts';
 import { numericSource } from './source.ts';
 import { runStepLab, type StepLab } from './step-lab.ts';
 import { findCrossings, instrument, kinksAtPoint, traceAt, type Instrumented, type Trace } from './trace.ts';
 
 /**
- * Interpreter operations the engine may spend on what is not the chosen method's gradient: the
- * branch and kink checks, the complex step in the comparison table, the step lab's complex sweeps.
+ * Budgets, in operations of the IR (deterministic, unlike a clock), for what is not the chosen
+ * method's gradient. The interpreter runs about 1-3 operations a microsecond, the compiled f a few
+ * hundred: so about half a second each at worst, and nothing like that for small functions.
+ * Branch and kink checks run first for the chosen method, then for the others with what is left.
  */
-export const DIAGNOSTIC_BUDGET = 4_000_000;
-/**
- * Work the other methods of the comparison table may take on the compiled f, counted as their
- * evaluations times the operations of one run of f (deterministic, unlike a clock).
- */
-export const TABLE_BUDGET = 50_000_000;
+export const BUDGETS = {
+  /** Interpreted runs of f at stencil points (two per input per method). */
+  crossings: 600_000,
+  /** Complex-step sweeps for the comparison table, when it is not the chosen method. */
+  complexTable: 600_000,
+  /** Complex-step sweeps for the step lab. */
+  complexLab: 600_000,
+  /** Evaluations of the compiled f for the other methods of the comparison table. */
+  table: 300_000_000,
+};
 
 export const DEFAULT_METHOD: MethodId = 'central';
 
@@ -98,7 +104,7 @@ class NumericRun {
   readonly paramIndex: Map<string, number>;
   private inst: Instrumented | null = null;
   private baseTrace: Trace | null = null;
-  private budgetLeft = DIAGNOSTIC_BUDGET;
+  private crossingsLeft = BUDGETS.crossings;
   readonly sharedNotes = new Set<string>();
 
   constructor(readonly ctx: EngineContext) {
@@ -179,8 +185,8 @@ class NumericRun {
     let checked = 0;
     for (let k = 0; k < this.slots.length; k++) {
       const cost = 2 * Math.max(this.base.operations, 1);
-      if (cost > this.budgetLeft) break;
-      this.budgetLeft -= cost;
+      if (cost > this.crossingsLeft) break;
+      this.crossingsLeft -= cost;
       const x = this.probe.x[k], h = hs[k];
       const at = (t: number) => {
         try {
@@ -243,19 +249,16 @@ class NumericRun {
     return method === 'complex-step' ? this.complex() : this.real(method, checkCrossings);
   }
 
-  /** Whether the complex step over every input fits in what is left of the budget. */
+  /** Whether the complex step over every input fits in the comparison table's budget. */
   complexAffordable(): boolean {
-    const cost = this.slots.length * Math.max(this.base.operations, 1);
-    if (cost > this.budgetLeft) return false;
-    this.budgetLeft -= cost;
-    return true;
+    return this.slots.length * Math.max(this.base.operations, 1) <= BUDGETS.complexTable;
   }
 
   lab(): StepLab {
     const reference = flattenGradient(this.ctx.reference.gradient, this.ctx.wrt);
     const lab = runStepLab({
       probe: this.probe, slots: this.slots, reference, inst: this.instrumented, args: this.ctx.args, paramIndex: this.paramIndex,
-      operationsPerRun: Math.max(this.base.operations, 1), complexBudget: Math.max(this.budgetLeft, DIAGNOSTIC_BUDGET / 2),
+      operationsPerRun: Math.max(this.base.operations, 1), complexBudget: BUDGETS.complexLab, userStep: this.options.h,
     });
     return lab;
   }
@@ -274,7 +277,7 @@ function run(ctx: EngineContext): EngineOutput {
   const methods: Partial<Record<MethodId, MethodResult>> = { [chosen]: main };
   const tableNotes: string[] = [];
   if (r.options.all) {
-    let tableLeft = TABLE_BUDGET;
+    let tableLeft = BUDGETS.table;
     for (const m of METHOD_IDS) {
       if (m === chosen) continue;
       if (m === 'complex-step') {
@@ -336,7 +339,7 @@ function timer(ctx: EngineContext): () => unknown {
     const algebra = new ComplexStepAlgebra(r.instrumented.markers);
     return () => r.slots.map((s, k) => complexSweep(r.instrumented, algebra, ctx.args, { paramIndex: r.paramIndex.get(s.param)!, index: s.index }, hs[k]).d);
   }
-  return () => r.slots.map((_, k) => differentiate(method, r.probe, k, hs[k], false).d);
+  return hotGradient(method, ctx.f, ctx.args, r.slots, r.paramIndex, hs);
 }
 
 export const numericEngine: Engine = {

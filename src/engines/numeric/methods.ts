@@ -208,3 +208,54 @@ function richardson(p: Probe, k: number, h: number): Estimate {
   // Extrapolation amplifies the finest level's round-off by about 1.5 (the sum of |weights|).
   return { d, error: levels + roundoff(fmax, 1.5, h / 2 ** L), evals: 2 * RICHARDSON_LEVELS, estimateEvals: 0 };
 }
+
+/**
+ * The gradient alone, as lean as it can be, for timing (--time, the cost plot): the same formulas
+ * as `differentiate` without the estimate, the counting or the error handling.
+ */
+export function hotGradient(method: RealMethodId, f: CompiledFunction, point: Value<number>[], slots: Slot[], paramIndex: Map<string, number>, hs: number[]): () => number[] {
+  const args = point.map((a) => (Array.isArray(a) ? a.slice() : a));
+  const n = slots.length;
+  const xs: number[] = [];
+  const setters = slots.map((s) => {
+    const i = paramIndex.get(s.param)!;
+    const j = s.index;
+    xs.push(j === null ? (args[i] as number) : (args[i] as number[])[j]);
+    return j === null ? (v: number) => { args[i] = v; } : (v: number) => { (args[i] as number[])[j] = v; };
+  });
+  const at = (k: number, v: number) => {
+    setters[k](v);
+    const y = f(...args);
+    setters[k](xs[k]);
+    return y;
+  };
+  return () => {
+    const g = new Array<number>(n);
+    const f0 = method === 'forward' || method === 'backward' ? f(...args) : 0;
+    for (let k = 0; k < n; k++) {
+      const x = xs[k], h = hs[k];
+      switch (method) {
+        case 'forward': g[k] = (at(k, x + h) - f0) / h; break;
+        case 'backward': g[k] = (f0 - at(k, x - h)) / h; break;
+        case 'central': g[k] = (at(k, x + h) - at(k, x - h)) / (2 * h); break;
+        case 'five-point': {
+          const fm2 = at(k, x - 2 * h), fm1 = at(k, x - h), fp1 = at(k, x + h), fp2 = at(k, x + 2 * h);
+          g[k] = (fm2 - 8 * fm1 + 8 * fp1 - fp2) / (12 * h);
+          break;
+        }
+        case 'richardson': {
+          const T: number[][] = [];
+          for (let i = 0; i < RICHARDSON_LEVELS; i++) {
+            const hi = h / 2 ** i;
+            const row = [(at(k, x + hi) - at(k, x - hi)) / (2 * hi)];
+            for (let j = 1; j <= i; j++) row.push(row[j - 1] + (row[j - 1] - T[i - 1][j - 1]) / (4 ** j - 1));
+            T.push(row);
+          }
+          g[k] = T[RICHARDSON_LEVELS - 1][RICHARDSON_LEVELS - 1];
+          break;
+        }
+      }
+    }
+    return g;
+  };
+}

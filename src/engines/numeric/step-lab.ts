@@ -37,6 +37,8 @@ export interface LabMethod {
   best_error: number | null;
   /** One worst-over-inputs error per grid step (null where the method gave NaN or Infinity). */
   errors: (number | null)[];
+  /** The inputs this method measured, where fewer than the lab's (the complex step, over budget). */
+  inputs?: string[];
   /** Per measured input, when there are at most LAB_MAX_INPUTS of them in all. */
   per_input?: Record<string, (number | null)[]>;
 }
@@ -45,6 +47,8 @@ export interface StepLab {
   /** What each error is: see `measure`. */
   measure: string;
   h: number[];
+  /** The step the user set (option h), to be marked on the plot; null when automatic. */
+  user_h: number | null;
   /** The inputs measured (labels), in order. */
   inputs: string[];
   methods: LabMethod[];
@@ -62,12 +66,16 @@ export function errorAgainst(value: number, reference: number): number {
 
 const finite = (e: number) => (Number.isFinite(e) ? e : null);
 
-function labInputs(n: number): number[] {
-  if (n <= LAB_MAX_INPUTS) return [...Array(n).keys()];
-  const picked = new Set<number>();
-  for (let i = 0; i < LAB_MAX_INPUTS; i++) picked.add(Math.round((i * (n - 1)) / (LAB_MAX_INPUTS - 1)));
+/** `count` of `items`, spread evenly from the first to the last. */
+function spread<T>(items: T[], count: number): T[] {
+  if (count >= items.length) return items.slice();
+  if (count <= 1) return items.slice(0, count);
+  const picked = new Set<T>();
+  for (let i = 0; i < count; i++) picked.add(items[Math.round((i * (items.length - 1)) / (count - 1))]);
   return [...picked];
 }
+
+const labInputs = (n: number): number[] => spread([...Array(n).keys()], LAB_MAX_INPUTS);
 
 export interface LabContext {
   probe: Probe;
@@ -79,6 +87,7 @@ export interface LabContext {
   /** Interpreter operations of one evaluation of f, to keep the complex sweeps in budget. */
   operationsPerRun: number;
   complexBudget: number;
+  userStep: number | null;
 }
 
 export function runStepLab(c: LabContext): StepLab {
@@ -87,13 +96,17 @@ export function runStepLab(c: LabContext): StepLab {
   if (inputs.length < c.slots.length) notes.push(`the step lab measures ${inputs.length} of the ${c.slots.length} inputs, spread evenly (${inputs.map((k) => c.slots[k].label).join(', ')})`);
   const evalsBefore = c.probe.evaluations;
   let sweeps = 0;
-  const sweepsNeeded = inputs.length * (LAB_STEPS.length + 1);
-  const complexAffordable = sweepsNeeded * c.operationsPerRun <= c.complexBudget;
-  if (!complexAffordable) notes.push(`the step lab leaves out the complex step: ${sweepsNeeded} interpreter sweeps of about ${c.operationsPerRun.toLocaleString('en-US')} operations each are over its budget`);
+  // The complex step runs the interpreter: it measures as many of the inputs as its budget allows.
+  const perInputSweeps = (LAB_STEPS.length + 1) * c.operationsPerRun;
+  const complexCount = Math.min(inputs.length, Math.floor(c.complexBudget / perInputSweeps));
+  const complexInputs = spread(inputs, complexCount);
+  if (complexCount === 0) notes.push(`the step lab leaves out the complex step: ${LAB_STEPS.length + 1} interpreter sweeps of about ${c.operationsPerRun.toLocaleString('en-US')} operations each are over its budget`);
+  else if (complexCount < inputs.length) notes.push(`the step lab's complex step measures ${complexCount} of those inputs (${complexInputs.map((k) => c.slots[k].label).join(', ')}), within its budget of interpreter sweeps`);
   const algebra = new ComplexStepAlgebra(c.inst.markers);
   const methods: LabMethod[] = [];
   for (const method of METHOD_IDS) {
-    if (method === 'complex-step' && !complexAffordable) continue;
+    if (method === 'complex-step' && complexCount === 0) continue;
+    const measured = method === 'complex-step' ? complexInputs : inputs;
     const measure = (k: number, h: number): number => {
       const ref = c.reference[k];
       if (method === 'complex-step') {
@@ -105,7 +118,7 @@ export function runStepLab(c: LabContext): StepLab {
     };
     const perInput: Record<string, (number | null)[]> = {};
     const worst = LAB_STEPS.map(() => 0);
-    for (const k of inputs) {
+    for (const k of measured) {
       const row = LAB_STEPS.map((h, i) => {
         const e = measure(k, h);
         if (!(e <= worst[i])) worst[i] = e;
@@ -113,9 +126,9 @@ export function runStepLab(c: LabContext): StepLab {
       });
       perInput[c.slots[k].label] = row;
     }
-    const chosen = inputs.map((k) => autoStep(method, c.probe.x[k]));
+    const chosen = measured.map((k) => autoStep(method, c.probe.x[k]));
     let chosenError = 0;
-    inputs.forEach((k, j) => {
+    measured.forEach((k, j) => {
       const e = method === 'complex-step' ? measure(k, chosen[j]) : errorAgainst(differentiate(method, c.probe, k, chosen[j], false).d, c.reference[k]);
       if (!(e <= chosenError)) chosenError = e;
     });
@@ -130,12 +143,14 @@ export function runStepLab(c: LabContext): StepLab {
       best_h: best >= 0 ? LAB_STEPS[best] : null,
       best_error: best >= 0 ? worst[best] : null,
       errors: worst.map(finite),
+      ...(measured.length < inputs.length ? { inputs: measured.map((k) => c.slots[k].label) } : {}),
       ...(c.slots.length <= LAB_MAX_INPUTS ? { per_input: perInput } : {}),
     });
   }
   return {
     measure: 'for each h, the worst over the measured inputs of |d - reference| / |reference| (|d| where the reference is 0), the same measure as max_rel_error; h is the absolute step in every input',
     h: LAB_STEPS,
+    user_h: c.userStep,
     inputs: inputs.map((k) => c.slots[k].label),
     methods,
     f_evals: c.probe.evaluations - evalsBefore,
