@@ -237,11 +237,16 @@ function deviation(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function flat(result: unknown, wrt: string[]): number[] | undefined {
-  if (Array.isArray(result)) return (result as unknown[]).flat() as number[];
+  // A flat list, a list with one array (or Float64Array) per wrt parameter, or a Float64Array.
+  if (Array.isArray(result)) return (result as unknown[]).flatMap((x) => (ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x)) as number[];
   if (ArrayBuffer.isView(result)) return Array.from(result as Float64Array);
   if (result && typeof result === 'object') return flattenGradient(result as Gradient, wrt);
   return undefined;
 }
+
+/** The reverse engine's tape view (record, sweep back, export nothing), when that engine is present. */
+type RunTape = (program: Program, at: Point, wrt: string[], maxNodes: number) => { gradient: Gradient };
+let tape: RunTape | undefined;
 
 function measure(c: Case): { f: number; cells: Record<Method, Cell> } {
   const program = parseProgram(c.source);
@@ -259,7 +264,8 @@ function measure(c: Case): { f: number; cells: Record<Method, Cell> } {
   if (reverse?.timer) {
     try { time('reverse (generated)', reverse.timer(ctx)); } catch (err) { cells['reverse (generated)'] = { skipped: `error: ${(err as Error).message}` }; }
   } else cells['reverse (generated)'] = { skipped: 'n/a' };
-  time('reverse (tape)', tapeGradient(program, ctx.at, ctx.wrt));
+  const viaEngine = tape;
+  time('reverse (tape)', viaEngine ? () => viaEngine(program, ctx.at, ctx.wrt, 0).gradient : tapeGradient(program, ctx.at, ctx.wrt));
   if (c.n > QUADRATIC_CAP) {
     cells.forward = { skipped: 'skipped: O(n^2)' };
     cells['numeric central'] = { skipped: 'skipped: O(n^2)' };
@@ -284,6 +290,12 @@ function table(header: string[], rows: string[][]): string {
 
 export async function runAdSpeed(): Promise<void> {
   const started = performance.now();
+  try {
+    const mod = (await import('../src/engines/reverse/tape-view.ts')) as { runTape?: RunTape };
+    tape = typeof mod.runTape === 'function' ? mod.runTape : undefined;
+  } catch {
+    tape = undefined; // no reverse engine yet: the foundation's tape over the interpreter stands in
+  }
   console.log('AD speed: time(gradient) / time(f), f on the compiled path; medians over repeated batches');
   console.log(`node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
   const results = cases().map((c) => {
@@ -301,6 +313,7 @@ export async function runAdSpeed(): Promise<void> {
 
   console.log(`\nforward mode takes n sweeps and central differences 2n evaluations of f, each O(n): both are O(n^2) and are skipped above n = ${QUADRATIC_CAP}.`);
   console.log('n = number of inputs differentiated (the MLP has 49 weights; its 64 inputs and 16 targets are held fixed).');
+  console.log(`reverse (generated): the reverse engine's timer (its generated gradient function); reverse (tape): ${tape ? "the reverse engine's tape view (interpreter over a tape, swept back once, nothing exported)" : 'the foundation tape over the interpreter (no reverse engine found)'}.`);
 
   // Every method's gradient against the hand-written one: a figure for a wrong gradient means nothing.
   const off: string[] = [];
