@@ -78,7 +78,7 @@ describe('the forward engine through the registry and the JSON contract', () => 
     const out = engineById('forward')!.run(prepared.context({}));
     const c = out.comparison as Record<string, number>;
     expect(c.sweeps).toBe(3);
-    for (const key of ['f_micros', 'tangent_sweep_micros', 'dual_sweep_micros', 'tape_sweep_micros', 'break_even_inputs']) expect(typeof c[key]).toBe('number');
+    for (const key of ['f_micros', 'tangent_sweep_micros', 'dual_sweep_micros', 'tape_sweep_micros', 'break_even_inputs', 'reverse_code_micros']) expect(typeof c[key]).toBe('number');
     expect(c.tape_length).toBeGreaterThan(0);
     expect(out.notes.join(' ')).toMatch(/one sweep per input: 3 here/);
   });

@@ -5,6 +5,7 @@
 import { Tape, type TapeVar } from '../../ad/tape.ts';
 import { DualAlgebra, type KinkHit } from '../../algebras/dual.ts';
 import { compileTangent, generateTangent, type TangentCode, type TangentFunction } from '../../codegen/tangent.ts';
+import { generateGradient } from '../../codegen/reverse.ts';
 import { floatAlgebra, type Value } from '../../interp/algebra.ts';
 import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
@@ -138,8 +139,11 @@ export const forwardEngine: Engine = {
         dual_sweep_micros: round(c.dual_sweep_micros),
         tape_sweep_micros: round(c.tape_sweep_micros),
         tape_length: c.tape_length,
+        reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : round(c.reverse_code_micros),
       });
-      notes.push(`forward mode takes one sweep per input: ${n} here. On the interpreter that is ${n} × ${time(c.dual_sweep_micros)} = ${time(c.dual_gradient_micros)}, against ${time(c.tape_sweep_micros)} for one reverse sweep over a tape of ${c.tape_length} nodes, which gives the whole gradient at once: forward mode wins below about ${c.break_even_inputs} input${c.break_even_inputs === 1 ? '' : 's'}. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep (${fmt(c.tangent_sweep_micros / c.f_micros)}× f), ${time(c.tangent_gradient_micros)} for the gradient.`);
+      const reverseCode = c.reverse_code_micros === null ? '' : `, against ${time(c.reverse_code_micros)} for reverse mode's generated gradient function (${fmt(c.reverse_code_micros / c.f_micros)}× f), which sweeps forward once and back once whatever n is`;
+      notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep (${fmt(c.tangent_sweep_micros / c.f_micros)}× f), so ${time(c.tangent_gradient_micros)} for the gradient (${fmt(c.tangent_gradient_micros / c.f_micros)}× f)${reverseCode}.`);
+      notes.push(`On the interpreter: ${n} dual-number sweeps take ${n} × ${time(c.dual_sweep_micros)} = ${time(c.dual_gradient_micros)}, against ${time(c.tape_sweep_micros)} for one reverse sweep over a tape of ${c.tape_length} nodes, which gives the whole gradient at once: there forward mode wins below about ${c.break_even_inputs} input${c.break_even_inputs === 1 ? '' : 's'}.`);
     }
     return {
       gradient,
@@ -178,6 +182,8 @@ export interface SweepComparison {
   tape_length: number;
   /** How many inputs forward mode can afford before one reverse sweep is cheaper (interpreted). */
   break_even_inputs: number;
+  /** Reverse mode's generated gradient function (one forward and one backward sweep), compiled; null if it cannot be generated. */
+  reverse_code_micros: number | null;
 }
 
 function compare(ctx: EngineContext, code: TangentCode, tangent: TangentFunction, n: number): SweepComparison {
@@ -191,7 +197,15 @@ function compare(ctx: EngineContext, code: TangentCode, tangent: TangentFunction
   const dualSweep = quickMicros(() => sweep(ctx.program, ctx.at, {}));
   const reverse = reverseSweepOnTape(ctx.program, ctx.at);
   const tapeSweep = quickMicros(reverse);
+  let reverseCode: number | null = null;
+  try {
+    const gradient = generateGradient(ctx.program, { wrt: ctx.wrt }).fn;
+    reverseCode = quickMicros(() => gradient(...ctx.args));
+  } catch {
+    reverseCode = null; // reverse mode refuses this function; its card says why
+  }
   return {
+    reverse_code_micros: reverseCode,
     sweeps: n,
     f_micros: quickMicros(() => ctx.f(...ctx.args)),
     tangent_sweep_micros: tangentSweep,
