@@ -85,7 +85,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export const forwardEngine: Engine = {
   id: 'forward',
-  title: 'forward mode',
+  title: 'Forward mode',
   summary: 'dual numbers: each sweep carries a derivative along one input direction, so the gradient takes one sweep per input',
 
   run(ctx: EngineContext): EngineOutput {
