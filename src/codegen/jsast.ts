@@ -48,6 +48,11 @@ export interface GFunction {
   stack: { stack: string; top: string; push: string; pop: string; refs: string };
   /** Names that hold arrays (everything else holds a number), for declarations. */
   arrays: Set<string>;
+  /**
+   * The names of f's own variables. Copy propagation leaves them alone, so that the statements the
+   * `grad of` comments quote keep their names in the code; generated names are fair game.
+   */
+  primal: Set<string>;
 }
 
 // ---- constructors -----------------------------------------------------------------------------

@@ -279,7 +279,7 @@ function intersect(a: Env, b: Env): Env {
   return r;
 }
 
-function propagate(list: GStmt[], env: Env): { list: GStmt[]; env: Env } {
+function propagate(list: GStmt[], env: Env, primal: Set<string>): { list: GStmt[]; env: Env } {
   const out: GStmt[] = [];
   for (const s of list) {
     switch (s.k) {
@@ -287,7 +287,7 @@ function propagate(list: GStmt[], env: Env): { list: GStmt[]; env: Env } {
         const value = subst(s.value, env);
         if (value.k === 'var' && value.name === s.name) continue;
         kill(env, s.name);
-        if (s.pair === undefined && (value.k === 'num' || value.k === 'var')) env.set(s.name, value);
+        if (s.pair === undefined && (value.k === 'num' || (value.k === 'var' && !primal.has(s.name)))) env.set(s.name, value);
         out.push({ ...s, value });
         break;
       }
@@ -300,22 +300,30 @@ function propagate(list: GStmt[], env: Env): { list: GStmt[]; env: Env } {
       case 'if': {
         const test = subst(s.test, env);
         if (test.k === 'num') {
-          const taken = propagate(test.value !== 0 && !Number.isNaN(test.value) ? s.then : s.else, env);
+          const taken = propagate(test.value !== 0 && !Number.isNaN(test.value) ? s.then : s.else, env, primal);
           out.push(...taken.list);
           env = taken.env;
           break;
         }
-        const a = propagate(s.then, new Map(env));
-        const b = propagate(s.else, new Map(env));
+        const a = propagate(s.then, new Map(env), primal);
+        const b = propagate(s.else, new Map(env), primal);
         out.push({ ...s, test, then: a.list, else: b.list });
         env = intersect(a.env, b.env);
         break;
       }
       case 'while': {
-        for (const n of assignedIn(s.body)) kill(env, n);
-        const test = subst(s.test, env);
+        // The facts that hold at the loop's test: those that hold on entry and still hold after
+        // the body (an adjoint zeroed at the end of every iteration is zero at the start of each).
+        let head = new Map(env);
+        for (let round = 0; round < 50; round++) {
+          const next = intersect(head, propagate(s.body, new Map(head), primal).env);
+          if (next.size === head.size) break;
+          head = next;
+        }
+        const test = subst(s.test, head);
         if (test.k === 'num' && !(test.value !== 0)) break;
-        out.push({ ...s, test, body: propagate(s.body, new Map(env)).list });
+        out.push({ ...s, test, body: propagate(s.body, new Map(head), primal).list });
+        env = head;
         break;
       }
       default: out.push(s);
@@ -396,7 +404,7 @@ export function optimize(fn: GFunction, maxRounds = 100): OptimizeResult {
   let rounds = 0;
   while (rounds < maxRounds) {
     rounds++;
-    body = propagate(body, new Map()).list;
+    body = propagate(body, new Map(), fn.primal).list;
     body = mergeAccumulations(body);
     const ctx: DceContext = { privateArrays: privateArrays(fn, body), deadPairs: new Set() };
     body = dce(body, new Set(), ctx);

@@ -104,12 +104,15 @@ class ReverseGenerator {
   private readonly aliases = new AliasClasses();
   private readonly active = new Set<string>();
   private readonly ints = new Set<string>();
-  /** The first assignment of each variable, in program order. */
+  /** The first assignment of each variable, in program order, and how many there are. */
   private readonly firstAssign = new Map<string, NStmt>();
+  private readonly assignTotal = new Map<string, number>();
   private readonly writtenArrays = new Set<string>();
   private readonly adjoints = new Map<string, string>();
   private readonly paramNames: Set<string>;
   private pairs = 0;
+  /** Generated names that hold arrays (saved adjoint arrays). */
+  private readonly arrayTemps = new Set<string>();
   private readonly codeField: Field<GExpr> = {
     constant: (c) => num(c),
     prim: (op, args) => fold({ k: 'prim', op, args }),
@@ -146,6 +149,7 @@ class ReverseGenerator {
     walkNStmts(body, (s) => {
       if (s.k === 'assign') {
         if (!this.firstAssign.has(s.name)) this.firstAssign.set(s.name, s);
+        this.assignTotal.set(s.name, (this.assignTotal.get(s.name) ?? 0) + 1);
         if (this.types.get(s.name) === 'arr' && s.value.k === 'var') this.aliases.union(s.name, s.value.name);
         assigns.push({ target: s.name, value: s.value });
       } else if (s.k === 'setIndex') {
@@ -302,29 +306,66 @@ class ReverseGenerator {
 
   // ---- statements -----------------------------------------------------------------------------
 
-  private visit(list: NStmt[], depth: number): { fwd: GStmt[]; adj: GStmt[] } {
+  private visit(list: NStmt[], depth: number, loopTest?: Expr): { fwd: GStmt[]; adj: GStmt[] } {
+    const plans = loopTest ? this.recomputable(list, loopTest) : new Map<number, Recompute>();
     const fwd: GStmt[] = [];
     const blocks: GStmt[][] = [];
-    for (const s of list) {
-      const r = this.visitStmt(s, depth);
+    list.forEach((s, k) => {
+      const r = this.visitStmt(s, depth, plans.has(k));
       fwd.push(...r.fwd);
       blocks.push(r.adj);
+    });
+    const adj: GStmt[] = [];
+    for (let j = list.length - 1; j >= 0; j--) {
+      for (const plan of plans.values()) if (plan.before === j) adj.push(assign(plan.name, this.g(plan.value)));
+      adj.push(...blocks[j]);
     }
-    return { fwd, adj: blocks.reverse().flat() };
+    return { fwd, adj };
+  }
+
+  /**
+   * Loop-local values that the adjoint iteration can recompute instead of popping: `t = e` at the
+   * top of a loop body, t assigned nowhere else and read only after it, e cheap, and e's operands
+   * unchanged until t's last use. The recomputation goes where the adjoint sweep has restored the
+   * state just before the first statement that changes an operand (or at the top of the adjoint
+   * iteration when none does).
+   */
+  private recomputable(list: NStmt[], test: Expr): Map<number, Recompute> {
+    const plans = new Map<number, Recompute>();
+    const testVars = collectVars(test, new Set());
+    list.forEach((s, k) => {
+      if (s.k !== 'assign' || this.types.get(s.name) !== 'num' || this.paramNames.has(s.name)) return;
+      if (this.assignTotal.get(s.name) !== 1 || testVars.has(s.name) || !cheap(s.value)) return;
+      if (list.slice(0, k + 1).some((x) => readsVar(x, s.name))) return;
+      const operands = new Set([...collectVars(s.value, new Set())].map((n) => this.rep(n)));
+      let m = list.length;
+      for (let j = k + 1; j < list.length; j++) if (this.modifiesAny(list[j], operands)) { m = j; break; }
+      for (let j = m; j < list.length; j++) if (readsVar(list[j], s.name)) return;
+      plans.set(k, { name: s.name, value: s.value, before: m - 1 });
+    });
+    return plans;
+  }
+
+  private modifiesAny(s: NStmt, reps: Set<string>): boolean {
+    let found = false;
+    walkNStmts([s], (x) => {
+      if ((x.k === 'assign' || x.k === 'setIndex') && reps.has(this.rep(x.name))) found = true;
+    });
+    return found;
   }
 
   private pair(): number {
     return this.pairs++;
   }
 
-  private visitStmt(s: NStmt, depth: number): { fwd: GStmt[]; adj: GStmt[] } {
+  private visitStmt(s: NStmt, depth: number, recomputed = false): { fwd: GStmt[]; adj: GStmt[] } {
     const fwd: GStmt[] = [];
     const adj: GStmt[] = [];
     switch (s.k) {
       case 'assign': {
         const name = s.name;
         // The value before a first definition outside any loop is never needed again.
-        const needSave = !(this.firstAssign.get(name) === s && !this.paramNames.has(name) && depth === 0);
+        const needSave = !recomputed && !(this.firstAssign.get(name) === s && !this.paramNames.has(name) && depth === 0);
         if (this.types.get(name) === 'arr') return this.visitArrayAssign(s, needSave);
         const restore: GStmt[] = [];
         if (needSave) {
@@ -376,7 +417,7 @@ class ReverseGenerator {
       }
       case 'while': {
         const trips = this.nf.namer.fresh(TRIPS_BASE);
-        const body = this.visit(s.body, depth + 1);
+        const body = this.visit(s.body, depth + 1, s.test);
         fwd.push(assign(trips, num(0)), {
           k: 'while', test: this.g(s.test),
           body: [assign(trips, { k: 'prim', op: 'add', args: [v(trips), num(1)] }), ...body.fwd],
@@ -429,21 +470,31 @@ class ReverseGenerator {
     const b = this.adjoint(name);
     if (value.k === 'var') fwd.push(assign(b, v(this.adjoint(value.name))));
     else fwd.push(assign(b, { k: 'zeros', length: value.k === 'array' ? num(value.elements.length) : { k: 'length', array: name } }));
-    const block: GStmt[] = [];
+    const elementsActive = value.k === 'array' ? value.elements.some((el) => this.exprActive(el)) : value.k === 'fill' && this.exprActive(value.value);
+    if (!elementsActive) return { fwd, adj: restore };
+    adj.push({ k: 'comment', text: `grad of: ${describe(s)}` });
+    // `v = [v[0] * x, ...]` reads the array it replaces: keep the new adjoint, restore, then go on.
+    const rep = this.rep(name);
+    const readsSelf = [...collectVars(value, new Set())].some((n) => this.types.get(n) === 'arr' && this.rep(n) === rep);
+    let bars = b;
+    if (readsSelf && restore.length) {
+      bars = this.nf.namer.fresh(partialAdjointBase(name));
+      this.arrayTemps.add(bars);
+      adj.push(assign(bars, v(b)), ...restore);
+    }
     if (value.k === 'array') {
-      value.elements.forEach((el, k) => this.accumulate(el, { k: 'index', array: b, index: num(k) }, block));
-    } else if (value.k === 'fill' && this.exprActive(value.value)) {
+      value.elements.forEach((el, k) => this.accumulate(el, { k: 'index', array: bars, index: num(k) }, adj));
+    } else if (value.k === 'fill') {
       // Every element started as the fill value: its adjoint is the sum of theirs.
       const k = this.nf.namer.fresh('k');
       const body: GStmt[] = [];
-      this.accumulate(value.value, { k: 'index', array: b, index: v(k) }, body);
-      block.push(assign(k, num(0)), {
-        k: 'while', test: { k: 'compare', op: '<', a: v(k), b: { k: 'length', array: name } },
+      this.accumulate(value.value, { k: 'index', array: bars, index: v(k) }, body);
+      adj.push(assign(k, num(0)), {
+        k: 'while', test: { k: 'compare', op: '<', a: v(k), b: { k: 'length', array: bars } },
         body: [...body, assign(k, { k: 'prim', op: 'add', args: [v(k), num(1)] })],
       });
     }
-    if (block.length) adj.push({ k: 'comment', text: `grad of: ${describe(s)}` }, ...block);
-    adj.push(...restore);
+    if (!(readsSelf && restore.length)) adj.push(...restore);
     return { fwd, adj };
   }
 
@@ -485,7 +536,7 @@ class ReverseGenerator {
     const gradient: GExpr = { k: 'array', elements: this.wrt.map((w) => v(this.adjoint(w))) };
     body.push({ k: 'return', value: valueName ? { k: 'array', elements: [v(valueName), gradient] } : gradient });
 
-    const arrays = new Set<string>();
+    const arrays = new Set<string>(this.arrayTemps);
     for (const [x, type] of this.types) if (type === 'arr') { arrays.add(x); if (this.adjoints.has(x)) arrays.add(this.adjoints.get(x)!); }
     return {
       name,
@@ -493,8 +544,42 @@ class ReverseGenerator {
       body,
       stack,
       arrays,
+      primal: new Set(this.types.keys()),
     };
   }
+}
+
+interface Recompute {
+  name: string;
+  value: Expr;
+  /** The recomputation goes just before the adjoint of statement `before` of the loop body. */
+  before: number;
+}
+
+/** Cheaper to recompute than to save and restore: arithmetic and array reads, a few of them. */
+function cheap(e: Expr): boolean {
+  let nodes = 0;
+  const ok = (x: Expr): boolean => {
+    nodes++;
+    switch (x.k) {
+      case 'num': case 'var': case 'length': return true;
+      case 'index': return ok(x.index);
+      case 'prim': return ['add', 'sub', 'mul', 'neg', 'floor', 'ceil', 'trunc', 'round', 'abs', 'sign', 'min', 'max'].includes(x.op) && x.args.every(ok);
+      default: return false;
+    }
+  };
+  return ok(e) && nodes <= 15;
+}
+
+function readsVar(s: NStmt, name: string): boolean {
+  let found = false;
+  const check = (e: Expr) => { if (collectVars(e, new Set()).has(name)) found = true; };
+  walkNStmts([s], (x) => {
+    if (x.k === 'assign') check(x.value);
+    else if (x.k === 'setIndex') { check(x.index); check(x.value); }
+    else check(x.test);
+  });
+  return found;
 }
 
 function arrayName(e: Expr): string {
