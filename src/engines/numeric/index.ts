@@ -182,6 +182,7 @@ class NumericRun {
   crossings(method: RealMethodId, hs: number[]): string[] {
     const [below, above] = METHODS[method].reach;
     const found = new Map<string, { labels: string[]; h: number; where: string }>();
+    const failures = new Map<string, string>();
     let checked = 0;
     for (let k = 0; k < this.slots.length; k++) {
       const cost = 2 * Math.max(this.base.operations, 1);
@@ -191,8 +192,11 @@ class NumericRun {
       const at = (t: number) => {
         try {
           return traceAt(this.instrumented, this.probe.argsWith(k, x + t * h));
-        } catch {
-          return null; // f fails there; the NaN note says so
+        } catch (err) {
+          // f has no value there (the compiled f gives NaN or undefined where the interpreter stops)
+          const where = `${this.slots[k].label} ${t < 0 ? '-' : '+'} ${Math.abs(t) === 1 ? '' : Math.abs(t)}h`;
+          failures.set(err instanceof Error ? err.message : String(err), where);
+          return null;
         }
       };
       const lo = below ? at(-below) : null, hi = above ? at(above) : null;
@@ -211,6 +215,7 @@ class NumericRun {
       const others = e.labels.length > 1 ? `; so do the steps in ${list(e.labels.slice(1))}` : '';
       notes.push(`the step h=${fmt(e.h)} in ${e.labels[0]} crosses ${text}: f at ${e.where} is on another piece of f, so this difference mixes two pieces${others}`);
     }
+    for (const [message, where] of failures) notes.push(`f has no value at ${where}: ${message}`);
     if (checked < this.slots.length) notes.push(`branch and kink crossings were checked for ${checked} of the ${this.slots.length} inputs (the check interprets f twice per input, within a budget)`);
     return notes;
   }
