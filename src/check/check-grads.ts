@@ -174,7 +174,7 @@ export function checkGrads(source: string | Program, at: unknown, options: Check
 
   const failures = rows.filter((r) => !r.ok).map((r) => {
     const crossing = r.against === 'numeric' && branchCrossings.includes(r.direction) ? ' (f takes another branch or crosses a kink within the step, so the difference quotient may not be a derivative)' : '';
-    return `${r.mode} along direction ${r.direction} gives ${r.value}, ${r.against === 'numeric' ? 'central differences' : r.against} give ${r.expected}: off by ${r.error.toExponential(2)}${crossing}`;
+    return `${r.mode} along direction ${r.direction} gives ${r.value}, ${r.against === 'numeric' ? 'central differences give' : `${r.against} gives`} ${r.expected}: off by ${r.error.toExponential(2)}${crossing}`;
   });
   return {
     ok: failures.length === 0,
