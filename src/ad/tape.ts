@@ -41,11 +41,18 @@ export class Tape<T> implements Algebra<TapeVar<T>> {
   }
 
   prim(op: Primitive, args: TapeVar<T>[], loc?: SourceLocation): TapeVar<T> {
-    const argValues = args.map((a) => a.value);
+    const argValues = new Array<T>(args.length);
+    const ids = new Array<number>(args.length);
+    let recorded = false;
+    for (let i = 0; i < args.length; i++) {
+      argValues[i] = args[i].value;
+      ids[i] = args[i].id;
+      if (ids[i] >= 0) recorded = true;
+    }
     const value = this.base.prim(op, argValues, loc);
     // Operations on constants alone are constants: they need no record and no adjoint.
-    if (args.every((a) => a.id < 0)) return { id: -1, value };
-    this.nodes.push({ op, args: args.map((a) => a.id), argValues, value, loc });
+    if (!recorded) return { id: -1, value };
+    this.nodes.push({ op, args: ids, argValues, value, loc });
     return { id: this.nodes.length - 1, value };
   }
 
@@ -71,12 +78,13 @@ export class Tape<T> implements Algebra<TapeVar<T>> {
       const node = this.nodes[i];
       if (bar === undefined || node.op === 'input') continue;
       const partials = RULES[node.op].partials(B, node.argValues, node.value);
-      node.args.forEach((id, k) => {
-        if (id < 0) return;
+      for (let k = 0; k < node.args.length; k++) {
+        const id = node.args[k];
+        if (id < 0) continue;
         const contribution = B.prim('mul', [bar, partials[k]]);
         const prior = adjoints[id];
         adjoints[id] = prior === undefined ? contribution : B.prim('add', [prior, contribution]);
-      });
+      }
     }
     return adjoints;
   }

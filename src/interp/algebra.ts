@@ -19,7 +19,7 @@ export type Value<V> = V | V[];
 
 export const floatAlgebra: Algebra<number> = {
   constant: (c) => c,
-  prim: (op, args) => PRIM_FLOAT[op](...args),
+  prim: (op, args) => (args.length === 1 ? PRIM_FLOAT[op](args[0]) : PRIM_FLOAT[op](args[0], args[1])),
   ge: (a, b) => (a >= b ? 1 : 0),
   value: (v) => v,
 };

@@ -11,18 +11,31 @@ export interface Field<V> {
   ge(a: V, b: V): V;
 }
 
-/** Short names over a Field, so that rules read like the maths beside them. */
-export function ops<V>(f: Field<V>) {
+/** Short names over a Field, so that rules read like the maths beside them. Cached per field. */
+export function ops<V>(f: Field<V>): Ops<V> {
+  let o = cache.get(f) as Ops<V> | undefined;
+  if (!o) {
+    o = makeOps(f);
+    cache.set(f, o);
+  }
+  return o;
+}
+
+const cache = new WeakMap<object, unknown>();
+
+function makeOps<V>(f: Field<V>) {
   const p = (op: Primitive, ...a: V[]) => f.prim(op, a);
   return {
     c: (n: number) => f.constant(n),
     p,
-    add: (a: V, b: V) => p('add', a, b),
-    sub: (a: V, b: V) => p('sub', a, b),
-    mul: (a: V, b: V) => p('mul', a, b),
-    div: (a: V, b: V) => p('div', a, b),
-    neg: (a: V) => p('neg', a),
-    sq: (a: V) => p('mul', a, a),
+    add: (a: V, b: V) => f.prim('add', [a, b]),
+    sub: (a: V, b: V) => f.prim('sub', [a, b]),
+    mul: (a: V, b: V) => f.prim('mul', [a, b]),
+    div: (a: V, b: V) => f.prim('div', [a, b]),
+    neg: (a: V) => f.prim('neg', [a]),
+    sq: (a: V) => f.prim('mul', [a, a]),
     ge: (a: V, b: V) => f.ge(a, b),
   };
 }
+
+export type Ops<V> = ReturnType<typeof makeOps<V>>;
