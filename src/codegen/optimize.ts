@@ -7,7 +7,7 @@
 
 import { RULES } from '../rules/table.ts';
 import {
-  exprUses, mapExpr, namesIn, num, printStmts, sameExpr, walkStmts,
+  exprUses, mapExpr, namesIn, num, printStmts, sameExpr, stmtExprs, walkStmts,
   type GExpr, type GFunction, type GStmt,
 } from './jsast.ts';
 
@@ -370,6 +370,43 @@ function mergeInto(out: GStmt[], s: GStmt): boolean {
   return false;
 }
 
+/** How many times each name is read, over the whole function. */
+function readCounts(body: GStmt[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const count = (e: GExpr): void => {
+    const names: string[] = [];
+    mapExpr(e, (x) => {
+      if (x.k === 'var') names.push(x.name);
+      else if (x.k === 'index' || x.k === 'length' || x.k === 'copy') names.push(x.array);
+      return x;
+    });
+    for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  };
+  walkStmts(body, (s) => {
+    for (const e of stmtExprs(s)) count(e);
+    if (s.k === 'setIndex') counts.set(s.array, (counts.get(s.array) ?? 0) + 1);
+  });
+  return counts;
+}
+
+/** `c = test; if (c) ...` with c generated and read only there becomes `if (test) ...`. */
+function inlineTests(list: GStmt[], reads: Map<string, number>, primal: Set<string>): GStmt[] {
+  const out: GStmt[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    const next = list[i + 1];
+    if (s.k === 'assign' && s.pair === undefined && !primal.has(s.name) && reads.get(s.name) === 1 && next?.k === 'if' &&
+        next.test.k === 'var' && next.test.name === s.name && s.value.k !== 'pop') {
+      list[i + 1] = { ...next, test: s.value };
+      continue;
+    }
+    if (s.k === 'if') out.push({ ...s, then: inlineTests(s.then, reads, primal), else: inlineTests(s.else, reads, primal) });
+    else if (s.k === 'while') out.push({ ...s, body: inlineTests(s.body, reads, primal) });
+    else out.push(s);
+  }
+  return out;
+}
+
 /** Drops `grad of` comments whose block turned out empty. */
 function cleanComments(list: GStmt[]): GStmt[] {
   const out: GStmt[] = [];
@@ -409,6 +446,7 @@ export function optimize(fn: GFunction, maxRounds = 100): OptimizeResult {
     const ctx: DceContext = { privateArrays: privateArrays(fn, body), deadPairs: new Set() };
     body = dce(body, new Set(), ctx);
     if (ctx.deadPairs.size) body = removePairs(body, ctx.deadPairs);
+    body = inlineTests(body, readCounts(body), fn.primal);
     body = cleanComments(body);
     const after = text(body);
     if (after === before) break;

@@ -407,7 +407,11 @@ class ReverseGenerator {
         const b = this.visit(s.else, depth);
         fwd.push(assign(cond, this.g(s.test)), { k: 'if', test: v(cond), then: a.fwd, else: b.fwd });
         adj.push({ k: 'comment', text: `grad of: ${describe(s)}` });
-        if (depth > 0) {
+        const reads = new Set([...collectVars(s.test, new Set())].map((n) => this.rep(n)));
+        if (depth > 0 && cheapTest(s.test) && ![...s.then, ...s.else].some((x) => this.modifiesAny(x, reads))) {
+          // The branches leave what the test reads alone: the adjoint sweep asks the test again.
+          adj.push(assign(cond, this.g(s.test)));
+        } else if (depth > 0) {
           const p = this.pair();
           fwd.push({ k: 'push', value: v(cond), pair: p, stack: 'num' });
           adj.push(assign(cond, { k: 'pop', stack: 'num' }, p));
@@ -564,11 +568,20 @@ function cheap(e: Expr): boolean {
     switch (x.k) {
       case 'num': case 'var': case 'length': return true;
       case 'index': return ok(x.index);
-      case 'prim': return ['add', 'sub', 'mul', 'neg', 'floor', 'ceil', 'trunc', 'round', 'abs', 'sign', 'min', 'max'].includes(x.op) && x.args.every(ok);
+      case 'prim': return ['add', 'sub', 'mul', 'neg', 'mod', 'floor', 'ceil', 'trunc', 'round', 'abs', 'sign', 'min', 'max'].includes(x.op) && x.args.every(ok);
       default: return false;
     }
   };
   return ok(e) && nodes <= 15;
+}
+
+function cheapTest(e: Expr): boolean {
+  switch (e.k) {
+    case 'compare': return cheap(e.a) && cheap(e.b);
+    case 'logic': return cheapTest(e.a) && cheapTest(e.b);
+    case 'not': return cheapTest(e.a);
+    default: return cheap(e);
+  }
 }
 
 function readsVar(s: NStmt, name: string): boolean {
