@@ -88,7 +88,13 @@ export class Canonicalizer {
     const S = this.S;
     const get = (r: Raw) => this.memo.get(r)!;
     if (SUM.has(n.op)) return S.add(...parts.map((p) => (p.sign > 0 ? get(p.node) : S.neg(get(p.node)))));
-    if (PRODUCT.has(n.op)) return S.mul(...parts.map((p) => (p.sign > 0 ? get(p.node) : S.inv(get(p.node)))));
+    if (PRODUCT.has(n.op)) {
+      const factors = parts.map((p) => (p.sign > 0 ? get(p.node) : S.inv(get(p.node))));
+      // sympy builds a product pairwise from the left as it reads it, so 2*(x + 1)*y distributes
+      // the 2 before y arrives; short chains are built the same way so that sizes agree.
+      if (factors.length <= 64) return factors.reduce((acc, f) => S.mul(acc, f));
+      return S.mul(...factors);
+    }
     const args = parts.map((p) => get(p.node));
     switch (n.op) {
       case 'pow': return S.pow(args[0], args[1]);

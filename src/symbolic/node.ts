@@ -5,7 +5,7 @@
 // Subtraction, division, negation and square roots are not nodes: a - b is a + (-1)*b, a / b is
 // a * b^-1, sqrt(a) is a^(1/2); the printer turns them back into readable forms.
 
-import type { Primitive } from '../ir/primitives.ts';
+import { PRIMITIVES, type Primitive } from '../ir/primitives.ts';
 import { RULES } from '../rules/table.ts';
 import {
   absNum, addNum, float, isExact, isInteger, isMinusOne, isNegative, isOne, isZero, mulNum, negNum,
@@ -38,7 +38,10 @@ const ODD: ReadonlySet<FnOp> = new Set<FnOp>(['sin', 'tan', 'asin', 'atan', 'sin
 const EVEN: ReadonlySet<FnOp> = new Set<FnOp>(['cos', 'cosh', 'abs']);
 
 export class Store {
-  private table = new Map<string, SNode>();
+  /** Leaves by key; compound nodes by a numeric hash of kind, operation and argument ids. */
+  private leaves = new Map<string, SNode>();
+  private buckets = new Map<number, SNode[]>();
+  private count = 0;
   private nextId = 0;
   readonly zero: SNode;
   readonly one: SNode;
@@ -53,26 +56,40 @@ export class Store {
   }
 
   get size(): number {
-    return this.table.size;
+    return this.count;
   }
 
-  private intern(key: string, make: () => Omit<SNode, 'id'>): SNode {
-    let n = this.table.get(key);
+  private leaf(key: string, make: () => Omit<SNode, 'id'>): SNode {
+    let n = this.leaves.get(key);
     if (!n) {
       n = { id: this.nextId++, ...make() };
-      this.table.set(key, n);
+      this.leaves.set(key, n);
+      this.count++;
     }
     return n;
   }
 
-  private make(kind: Kind, args: readonly SNode[], extra: Partial<SNode> = {}): SNode {
-    const key = `${kind}${extra.held ? 'h' : ''}${extra.op ?? ''}:${args.map((a) => a.id).join(',')}`;
-    return this.intern(key, () => {
-      let nodes = 1;
-      let constant = true;
-      for (const a of args) { nodes += a.nodes; if (!a.constant) constant = false; }
-      return { kind, args, num: NO_NUM, name: '', op: 'exp', held: false, constant, nodes, ...extra };
-    });
+  private make(kind: Kind, args: readonly SNode[], extra: { op?: FnOp; held?: boolean } = {}): SNode {
+    const op = extra.op ?? 'exp';
+    const held = extra.held ?? false;
+    let h = KIND_CODE[kind] * 31 + (held ? 7 : 0) + OP_CODE[op] * 131;
+    for (const a of args) h = Math.imul(h ^ a.id, 0x9e3779b1) + 0x7f4a7c15;
+    h |= 0;
+    const bucket = this.buckets.get(h);
+    if (bucket) {
+      outer: for (const n of bucket) {
+        if (n.kind !== kind || n.op !== op || n.held !== held || n.args.length !== args.length) continue;
+        for (let i = 0; i < args.length; i++) if (n.args[i] !== args[i]) continue outer;
+        return n;
+      }
+    }
+    let nodes = 1;
+    let constant = true;
+    for (const a of args) { nodes += a.nodes; if (!a.constant) constant = false; }
+    const n: SNode = { id: this.nextId++, kind, args, num: NO_NUM, name: '', op, held, constant, nodes };
+    if (bucket) bucket.push(n); else this.buckets.set(h, [n]);
+    this.count++;
+    return n;
   }
 
   num(v: number): SNode {
@@ -80,11 +97,11 @@ export class Store {
   }
 
   numOf(n: Num): SNode {
-    return this.intern(`#${numKey(n)}`, () => ({ kind: 'num', args: [], num: n, name: '', op: 'exp', held: false, constant: true, nodes: 1 }));
+    return this.leaf(`#${numKey(n)}`, () => ({ kind: 'num', args: [], num: n, name: '', op: 'exp', held: false, constant: true, nodes: 1 }));
   }
 
   sym(name: string): SNode {
-    return this.intern(`$${name}`, () => ({ kind: 'sym', args: [], num: NO_NUM, name, op: 'exp', held: false, constant: false, nodes: 1 }));
+    return this.leaf(`$${name}`, () => ({ kind: 'sym', args: [], num: NO_NUM, name, op: 'exp', held: false, constant: false, nodes: 1 }));
   }
 
   // ---- sums ----
@@ -187,8 +204,8 @@ export class Store {
     if (again) return this.mul(this.numOf(coeff), ...factors);
     if (factors.length === 0) return this.numOf(coeff);
     if (isOne(coeff) && factors.length === 1) return factors[0];
-    // sympy distributes a rational over a lone sum: 2*(x + y) -> 2*x + 2*y.
-    if (factors.length === 1 && factors[0].kind === 'add' && isExact(coeff)) {
+    // sympy distributes a number over a lone sum: 2*(x + y) -> 2*x + 2*y, 0.5*(x + 1) -> 0.5*x + 0.5.
+    if (factors.length === 1 && factors[0].kind === 'add' && Number.isFinite(coeff.v)) {
       return this.add(...factors[0].args.map((t) => this.mul(this.numOf(coeff), t)));
     }
     factors.sort(byId);
@@ -318,6 +335,8 @@ export class Store {
 }
 
 const NO_NUM: Num = { v: NaN, p: 0, q: 0 };
+const KIND_CODE: Record<Kind, number> = { num: 1, sym: 2, add: 3, mul: 4, pow: 5, fn: 6 };
+const OP_CODE = Object.fromEntries(PRIMITIVES.map((p, i) => [p, i + 1])) as Record<Primitive, number>;
 
 export const byId = (a: SNode, b: SNode) => a.id - b.id;
 

@@ -81,7 +81,7 @@ export function powNum(a: Num, b: Num): Num {
     for (let i = 0; i < n; i++) { p *= a.p; q *= a.q; }
     if (Number.isSafeInteger(p) && Number.isSafeInteger(q) && !(p === 0 && b.p < 0)) return b.p < 0 ? rational(q, p) : rational(p, q);
   }
-  if (isExact(a) && isExact(b) && b.q <= 6 && a.p >= 0) {
+  if (isExact(a) && isExact(b) && b.q > 1 && b.q <= 6 && Math.abs(b.p) <= 64 && a.p >= 0) {
     // A perfect root: 4 ** (1/2) = 2, (8/27) ** (2/3) = 4/9.
     const root = (n: number) => { const r = Math.round(n ** (1 / b.q)); return r ** b.q === n ? r : NaN; };
     const rp = root(a.p), rq = root(a.q);

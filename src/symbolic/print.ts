@@ -150,7 +150,8 @@ export class Printer {
       case 'sym': k = `1${n.name}`; break;
       case 'pow': k = `${this.key(n.args[0])}^${this.key(n.args[1])}`; break;
       case 'fn': k = `3${n.op}(${n.args.map((a) => this.key(a)).join(',')})`; break;
-      case 'mul': k = `2${n.args.map((a) => this.key(a)).join('*')}`; break;
+      // The coefficient last, so that 3x sorts beside x, before 2y.
+      case 'mul': k = `2${n.args.filter((a) => a.kind !== 'num').map((a) => this.key(a)).join('*')}#${n.args[0].kind === 'num' ? n.args[0].num.v : 1}`; break;
       case 'add': k = `4${n.args.map((a) => this.key(a)).join('+')}`; break;
     }
     if (k.length > 48) k = k.slice(0, 48);
@@ -233,7 +234,11 @@ export function render(d: D, style: Style, names?: (name: string) => string): Ou
     case 'pow': {
       const base = r(d.base);
       const exp = r(d.exp);
-      if (style === 'latex') return { text: `{${wrap(base, PREC.atom, style)}}^{${exp.text}}`, prec: PREC.pow };
+      if (style === 'latex') {
+        const b = wrap(base, PREC.atom, style);
+        // x^{2}, but {x_{0}}^{2} and {\sin\left(x\right)}^{2}: braces only where a base is compound.
+        return { text: `${/^[A-Za-z0-9]$/.test(b) ? b : `{${b}}`}^{${exp.text}}`, prec: PREC.pow };
+      }
       const op = style === 'js' ? '**' : '^';
       return { text: `${wrap(base, PREC.atom, style)} ${op} ${wrap(exp, PREC.pow, style)}`, prec: PREC.pow };
     }

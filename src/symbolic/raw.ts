@@ -30,7 +30,11 @@ export class RawField implements Field<Raw> {
 
   prim(op: Primitive, args: Raw[], loc?: SourceLocation): Raw {
     const val = RULES[op].float(...args.map((a) => a.val));
-    if (args.every((a) => a.k === 'num')) return rawNum(val);
+    // Numbers alone are folded, except where that would lose an exact fraction: 1 / 3 stays a
+    // division (a third, exactly, once canonical), 2 * 3 and 0.5 * 3 are folded.
+    if (args.every((a) => a.k === 'num') && (Number.isInteger(val) || !Number.isFinite(val) || args.some((a) => !Number.isInteger(a.val)) || (op !== 'div' && op !== 'pow'))) return rawNum(val);
+    // 0 * a is 0 (for finite a): the partial of a constant exponent's base, say, vanishes.
+    if (op === 'mul' && ((isRawNum(args[0], 0) && Number.isFinite(args[1].val)) || (isRawNum(args[1], 0) && Number.isFinite(args[0].val)))) return rawNum(0);
     let nodes = 1;
     for (const a of args) nodes += a.nodes;
     return { k: 'prim', op, args, val, nodes, loc };

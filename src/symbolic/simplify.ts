@@ -20,6 +20,8 @@ export interface SimplifyOptions {
 }
 
 const MAX_DEPTH = 1500;
+/** Polynomial work (expansion, common denominators, division) only on expressions this small as trees. */
+const POLY_NODES = 200;
 
 export class Simplifier {
   private memo = new Map<number, SNode>();
@@ -33,7 +35,7 @@ export class Simplifier {
 
   constructor(private S: Store, private K: OpCounter, options: SimplifyOptions = {}) {
     this.workLimit = options.workLimit ?? 200_000;
-    this.poly = new PolyContext(S, options.polyLimit ?? 160);
+    this.poly = new PolyContext(S, options.polyLimit ?? 64);
   }
 
   simplify(n: SNode): SNode {
@@ -54,7 +56,7 @@ export class Simplifier {
       }
       // Simplifying the parts first is greedy: a sum of fractions may only collapse when put over
       // a common denominator as it was built, before its terms were rewritten one by one.
-      if (base !== n && n.kind === 'add') {
+      if (base !== n && n.kind === 'add' && n.nodes <= POLY_NODES) {
         const whole = this.again(this.together(n));
         if (whole && this.better(whole, best)) best = whole;
         const linear = this.again(linearizeTrig(this.S, this.expand(n) ?? n));
@@ -79,12 +81,16 @@ export class Simplifier {
     this.work += n.args.length + 1;
     if (this.work > this.workLimit) { this.exhausted = true; return; }
     const S = this.S;
+    // A node whose tree is large (a traced Newton iteration, say) may be a small DAG: only the
+    // rewrites that look at its arguments, never those that walk the whole tree.
+    const small = n.nodes <= POLY_NODES;
     switch (n.kind) {
       case 'add': {
         const trig = trigSum(S, n);
         if (trig) yield this.again(trig);
-        yield this.again(linearizeTrig(S, this.expand(n) ?? n));
         yield* this.factorTerms(n);
+        if (!small) break;
+        yield this.again(linearizeTrig(S, this.expand(n) ?? n));
         yield this.together(n);
         if (this.hasProductOfSums(n)) yield this.expand(n);
         for (const p of pythagoreanSubstitutions(S, n)) yield this.again(this.expand(p) ?? p);
@@ -93,19 +99,20 @@ export class Simplifier {
       case 'mul': {
         const t = trigProduct(S, n);
         if (t) yield this.again(t);
+        yield logisticProduct(S, n);
+        if (!small) break;
         const cleared = this.clearNegativePowers(n);
         if (cleared) {
           yield cleared;
           yield logisticProduct(S, cleared);
         }
-        yield logisticProduct(S, n);
         yield this.cancelFactors(n);
         if (this.hasProductOfSums(n)) yield this.expand(n);
         break;
       }
       case 'pow': {
         const [b, e] = n.args;
-        if (b.kind === 'add') {
+        if (b.kind === 'add' && small) {
           for (const f of this.factorTerms(b)) if (f) yield S.pow(f, e);
           const cleared = this.clearNegativePowers(n);
           if (cleared) yield cleared;
@@ -221,12 +228,16 @@ export class Simplifier {
   clearNegativePowers(n: SNode): SNode | null {
     const S = this.S;
     let changed = false;
+    // Only sums with a negative power in some term (x^-1, exp(-x)) have anything to clear.
+    // Sums below the line (x/(x + 1)) are left to `together`: clearing them here nests fractions.
+    const negativeInside = (sum: SNode) => sum.args.some((t) => factorsOf(S, S.splitCoeff(t)[1]).some(({ base, exp }) =>
+      (exp.kind === 'num' && isNegative(exp.num) && base.kind !== 'add') || (base.kind === 'fn' && base.op === 'exp' && S.splitCoeff(base.args[0])[0].v < 0)));
     const factors = factorsOf(S, n).map(({ base, exp }) => {
-      if (base.kind !== 'add') return S.pow(base, exp);
+      if (base.kind !== 'add' || !negativeInside(base)) return S.pow(base, exp);
       const P = this.poly.fromNode(base, false);
       if (!P) return S.pow(base, exp);
       const shift: [number, number][] = [];
-      for (const [atom, e] of this.poly.minExponents(P)) if (e < 0) shift.push([atom, -e]);
+      for (const [atom, e] of this.poly.minExponents(P)) if (e < 0 && this.poly.atomNode(atom).kind !== 'add') shift.push([atom, -e]);
       if (shift.length === 0) return S.pow(base, exp);
       changed = true;
       shift.sort((a, b) => a[0] - b[0]);

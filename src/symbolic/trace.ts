@@ -80,24 +80,26 @@ class Instrumenter {
       case 'let': return { ...s, init: this.expr(s.init, 'value') };
       case 'assign': return { ...s, value: this.expr(s.value, 'value') };
       case 'setIndex': return { ...s, index: this.expr(s.index, 'value'), value: this.expr(s.value, 'value') };
-      case 'if': return { ...s, test: this.expr(s.test, 'if'), then: this.stmts(s.then), else: this.stmts(s.else) };
-      case 'loop': return { ...s, test: this.expr(s.test, 'loop'), body: this.stmts(s.body), update: this.stmts(s.update) };
+      case 'if': return { ...s, test: this.expr(s.test, 'if', s.loc), then: this.stmts(s.then), else: this.stmts(s.else) };
+      case 'loop': return { ...s, test: this.expr(s.test, 'loop', s.loc), body: this.stmts(s.body), update: this.stmts(s.update) };
       case 'return': return { ...s, value: this.expr(s.value, 'value') };
       default: return s;
     }
   }
 
   /** `kind` is the context a comparison found here is decided in. */
-  private expr(e: Expr, kind: ConditionKind): Expr {
-    const rec = (x: Expr) => this.expr(x, kind === 'loop' || kind === 'if' ? kind : 'value');
+  private expr(e: Expr, kind: ConditionKind, at?: SourceLocation): Expr {
+    const rec = (x: Expr) => this.expr(x, kind === 'loop' || kind === 'if' ? kind : 'value', at);
     switch (e.k) {
       case 'num':
       case 'var': return e;
       case 'prim': return { ...e, args: e.args.map((a) => this.expr(a, 'value')) };
       case 'compare': {
         const id = this.compares.length;
-        this.compares.push({ op: e.op, kind, line: e.loc?.line ?? null });
-        return { ...e, a: this.mark(this.expr(e.a, 'value'), id, 0, e.loc), b: this.mark(this.expr(e.b, 'value'), id, 1, e.loc) };
+        // A test lowered from sugar (for...of) has no place of its own: its statement's is used.
+        const loc = e.loc ?? at;
+        this.compares.push({ op: e.op, kind, line: loc?.line ?? null });
+        return { ...e, a: this.mark(this.expr(e.a, 'value'), id, 0, loc), b: this.mark(this.expr(e.b, 'value'), id, 1, loc) };
       }
       case 'logic': return { ...e, a: rec(e.a), b: rec(e.b) };
       case 'not': return { ...e, a: rec(e.a) };
@@ -167,6 +169,7 @@ class TraceAlgebra implements Algebra<Raw> {
         break;
       case 'pow':
         if (isRawNum(b, 1)) return a;
+        if (isRawNum(b, 0)) return rawNum(1); // a ** 0 is 1 for every a, NaN included
         break;
     }
     const r = this.F.prim(op, args, loc);
