@@ -33,7 +33,11 @@ export type GStmt =
   | { k: 'assign'; name: string; value: GExpr; pair?: number; decl?: 'let' | 'const' }
   | { k: 'setIndex'; array: string; index: GExpr; value: GExpr; pair?: number }
   | { k: 'if'; test: GExpr; then: GStmt[]; else: GStmt[] }
-  | { k: 'while'; test: GExpr; body: GStmt[] }
+  /**
+   * `counter`: the test is `i op B` with i an integer counter stepping by `step` once per
+   * iteration and B an integer the body leaves alone, so the trip count has a closed form.
+   */
+  | { k: 'while'; test: GExpr; body: GStmt[]; counter?: { name: string; step: 1 | -1 } }
   | { k: 'push'; value: GExpr; pair: number; stack: StackKind }
   | { k: 'comment'; text: string }
   /** Declarations without a starting value of their own (`let t = 0, c;`). */

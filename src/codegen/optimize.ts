@@ -7,7 +7,7 @@
 
 import { RULES } from '../rules/table.ts';
 import {
-  exprUses, mapExpr, namesIn, num, printStmts, sameExpr, stmtExprs, walkStmts,
+  exprUses, mapExpr, namesIn, num, printExpr, printStmts, sameExpr, stmtExprs, walkStmts,
   type GExpr, type GFunction, type GStmt,
 } from './jsast.ts';
 
@@ -348,7 +348,36 @@ function mergeAccumulations(list: GStmt[]): GStmt[] {
   return out;
 }
 
+/** `t = t + A` or `t = t - A` (t a variable or an element): the sign and the term. */
+function accumulation(s: GStmt): { target: GExpr; sign: 'add' | 'sub'; term: GExpr } | null {
+  if ((s.k !== 'assign' && s.k !== 'setIndex') || s.pair !== undefined) return null;
+  const target: GExpr = s.k === 'assign' ? { k: 'var', name: s.name } : { k: 'index', array: s.array, index: s.index };
+  const value = s.value;
+  if (value.k !== 'prim' || (value.op !== 'add' && value.op !== 'sub') || !sameExpr(value.args[0], target)) return null;
+  return { target, sign: value.op, term: value.args[1] };
+}
+
+/**
+ * Two updates of one target in a row become one: `t -= A; t -= B` is `t -= A + B`. One load and
+ * one store of an adjoint element instead of two; the sum differs from the two steps only in
+ * rounding, as any order of accumulation does.
+ */
+function mergeAdjacent(prev: GStmt, s: GStmt): GStmt | null {
+  const a = accumulation(prev);
+  const b = accumulation(s);
+  if (!a || !b || !sameExpr(a.target, b.target)) return null;
+  const name = a.target.k === 'var' ? a.target.name : (a.target as { array: string }).array;
+  if (exprUses(b.term).has(name)) return null;
+  const same = a.sign === b.sign;
+  const term = fold({ k: 'prim', op: same ? 'add' : 'sub', args: [a.term, b.term] });
+  const value: GExpr = { k: 'prim', op: a.sign, args: [a.target, term] };
+  return prev.k === 'assign' ? { ...prev, value } : { ...(prev as Extract<GStmt, { k: 'setIndex' }>), value };
+}
+
 function mergeInto(out: GStmt[], s: GStmt): boolean {
+  const last = out[out.length - 1];
+  const merged = last ? mergeAdjacent(last, s) : null;
+  if (merged) { out[out.length - 1] = merged; return true; }
   if (s.k !== 'assign' || s.pair !== undefined || s.value.k !== 'prim' || s.value.op !== 'add') return false;
   const [acc, addend] = s.value.args;
   if (acc.k !== 'var' || acc.name !== s.name) return false;
@@ -368,6 +397,58 @@ function mergeInto(out: GStmt[], s: GStmt): boolean {
     touched.add(prev.k === 'assign' ? prev.name : prev.array);
   }
   return false;
+}
+
+/**
+ * A forward loop left with nothing but counting (`trips++; i++`) is replaced by its trip count in
+ * closed form: for `i < B` stepping by 1, it runs `B - i` times (none if `i < B` fails, NaN included)
+ * and leaves i at B. Exact: the generator marks only integer counters and integer bounds.
+ */
+function closedFormLoops(list: GStmt[]): GStmt[] {
+  const out: GStmt[] = [];
+  for (const s of list) {
+    if (s.k === 'if') { out.push({ ...s, then: closedFormLoops(s.then), else: closedFormLoops(s.else) }); continue; }
+    if (s.k !== 'while') { out.push(s); continue; }
+    const body = closedFormLoops(s.body);
+    const replaced = s.counter ? closedForm({ ...s, body }, s.counter) : null;
+    if (replaced) out.push(...replaced);
+    else out.push({ ...s, body });
+  }
+  return out;
+}
+
+function closedForm(s: Extract<GStmt, { k: 'while' }>, counter: { name: string; step: 1 | -1 }): GStmt[] | null {
+  const { name, step } = counter;
+  const t = s.test;
+  if (t.k !== 'compare') return null;
+  const flip: Record<string, '<' | '<=' | '>' | '>='> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+  const [op, bound] = t.a.k === 'var' && t.a.name === name ? [t.op, t.b] : t.b.k === 'var' && t.b.name === name ? [flip[t.op], t.a] : [null, t.b];
+  if (!op || exprUses(bound).has(name)) return null;
+  const counters: string[] = [];
+  let stepped = false;
+  for (const x of s.body) {
+    if (x.k !== 'assign' || x.pair !== undefined || x.value.k !== 'prim' || x.value.args[0].k !== 'var' || x.value.args[0].name !== x.name) return null;
+    const [, c] = x.value.args;
+    if (x.name === name) {
+      if (stepped || c.k !== 'num' || (x.value.op === 'add' ? c.value : x.value.op === 'sub' ? -c.value : NaN) !== step) return null;
+      stepped = true;
+    } else if (x.value.op === 'add' && c.k === 'num' && c.value === 1) counters.push(x.name);
+    else return null;
+  }
+  if (!stepped) return null;
+  const i: GExpr = { k: 'var', name };
+  const p = (o: 'add' | 'sub', a: GExpr, b: GExpr): GExpr => fold({ k: 'prim', op: o, args: [a, b] });
+  const inclusive = op === '<=' || op === '>=';
+  // The number of iterations, and where the counter ends, when the test holds at all.
+  let count = step === 1 ? p('sub', bound, i) : p('sub', i, bound);
+  if (inclusive) count = p('add', count, num(1));
+  const end = inclusive ? p(step === 1 ? 'add' : 'sub', bound, num(1)) : bound;
+  const test: GExpr = { k: 'compare', op, a: i, b: bound };
+  const header = `for (; ${printExpr(s.test)}; ${name}${step === 1 ? '++' : '--'})`;
+  const out: GStmt[] = [{ k: 'comment', text: `${header} only counts here: its trips and ${name}'s last value in closed form` }];
+  for (const c of counters) out.push({ k: 'assign', name: c, value: p('add', { k: 'var', name: c }, { k: 'cond', test, then: count, else: num(0) }) });
+  out.push({ k: 'assign', name, value: { k: 'cond', test, then: end, else: i } });
+  return out;
 }
 
 /** How many times each name is read, over the whole function. */
@@ -446,6 +527,7 @@ export function optimize(fn: GFunction, maxRounds = 100): OptimizeResult {
     const ctx: DceContext = { privateArrays: privateArrays(fn, body), deadPairs: new Set() };
     body = dce(body, new Set(), ctx);
     if (ctx.deadPairs.size) body = removePairs(body, ctx.deadPairs);
+    body = closedFormLoops(body);
     body = inlineTests(body, readCounts(body), fn.primal);
     body = cleanComments(body);
     const after = text(body);

@@ -110,6 +110,8 @@ class ReverseGenerator {
   private readonly writtenArrays = new Set<string>();
   private readonly adjoints = new Map<string, string>();
   private readonly paramNames: Set<string>;
+  /** Whether an expression always has an integer value (set by the analysis). */
+  private isInt: (e: Expr) => boolean = () => false;
   private pairs = 0;
   /** Generated names that hold arrays (saved adjoint arrays). */
   private readonly arrayTemps = new Set<string>();
@@ -172,7 +174,8 @@ class ReverseGenerator {
     for (const x of varied) if (useful.has(x)) this.active.add(x);
     // Integer-valued numbers: an update `i = i + 1` of one is undone exactly by `i = i - 1`.
     for (const [name, type] of this.types) if (type === 'num' && !this.paramNames.has(name)) this.ints.add(name);
-    const isInt = (e: Expr): boolean => {
+    const isInt = (e: Expr): boolean => this.isInt(e);
+    this.isInt = (e: Expr): boolean => {
       switch (e.k) {
         case 'num': return Number.isInteger(e.value);
         case 'var': return this.ints.has(e.name);
@@ -422,9 +425,11 @@ class ReverseGenerator {
       case 'while': {
         const trips = this.nf.namer.fresh(TRIPS_BASE);
         const body = this.visit(s.body, depth + 1, s.test);
+        const counter = this.countingLoop(s);
         fwd.push(assign(trips, num(0)), {
           k: 'while', test: this.g(s.test),
           body: [assign(trips, { k: 'prim', op: 'add', args: [v(trips), num(1)] }), ...body.fwd],
+          ...(counter ? { counter } : {}),
         });
         adj.push({ k: 'comment', text: `grad of: ${describeLoop(s)}` });
         if (depth > 0) {
@@ -439,6 +444,27 @@ class ReverseGenerator {
         return { fwd, adj };
       }
     }
+  }
+
+  /**
+   * `while (i < B) { ...; i++ }` with i an integer counter assigned once per iteration (at the top
+   * level of the body) and B an integer the body does not change: the trip count has a closed
+   * form, which the optimizer uses when nothing else is left in the forward loop.
+   */
+  private countingLoop(s: Extract<NStmt, { k: 'while' }>): { name: string; step: 1 | -1 } | null {
+    const t = s.test;
+    if (t.k !== 'compare' || !['<', '<=', '>', '>='].includes(t.op)) return null;
+    const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+    const [i, bound, op] = t.a.k === 'var' && this.ints.has(t.a.name) ? [t.a.name, t.b, t.op] : t.b.k === 'var' && this.ints.has(t.b.name) ? [t.b.name, t.a, flip[t.op]] : [null, t.b, t.op];
+    if (i === null || this.isActive(i) || !this.isInt(bound) || collectVars(bound, new Set()).has(i)) return null;
+    const step = op === '<' || op === '<=' ? 1 : -1;
+    let updates = 0;
+    walkNStmts(s.body, (x) => { if (x.k === 'assign' && x.name === i) updates++; });
+    const update = s.body.find((x) => x.k === 'assign' && x.name === i) as Extract<NStmt, { k: 'assign' }> | undefined;
+    if (updates !== 1 || !update || this.invertibleStep(update) !== step) return null;
+    const reads = new Set([...collectVars(bound, new Set())].map((n) => this.rep(n)));
+    if (s.body.some((x) => this.modifiesAny(x, reads))) return null;
+    return { name: i, step };
   }
 
   /** `i = i + c` on an integer counter: the adjoint sweep undoes it with `i = i - c` instead of a pop. */
