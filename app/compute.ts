@@ -1,34 +1,41 @@
 // Recomputing as the user works: watches the store, debounces (longer while typing, shorter for a
-// slider), sends one request at a time to the engine worker and drops any answer that is no longer
-// for the current state. The answer's fitted point and wrt are adopted without a second request.
+// slider), then asks the worker to prepare the function and runs the visible engines one request
+// each, in card order, so cards fill in as their engine finishes and an engine that overruns the
+// time budget fails only its own card. Answers for a state that is no longer current are dropped.
 
 import { ENGINE_IDS } from '../src/engines/types.ts';
 import { stableJson } from './permalink.ts';
 import { store, type State } from './store/index.ts';
+import { orderedIds } from './store/slices.ts';
 import { EngineWorkerClient, WorkerError } from './worker/client.ts';
-import type { GradJob } from './worker/protocol.ts';
+import type { EngineAnswer, PrepareJob } from './worker/protocol.ts';
 
 const TYPING_DEBOUNCE_MS = 200;
 const CONTROL_DEBOUNCE_MS = 30;
 
-/** The engines to run: the visible cards, in registry order so that reordering cards costs nothing. */
+/** The engines to run: the visible cards, in the order the user sees them. */
 export function enginesToRun(s: State): string[] {
-  return (s.engines ?? []).map((e) => e.id).filter((id) => !s.hidden.includes(id));
+  const all = (s.engines ?? []).map((e) => e.id);
+  return orderedIds(all, s.cardOrder).filter((id) => !s.hidden.includes(id));
 }
 
-function jobOf(s: State): GradJob {
+interface Job {
+  prepare: PrepareJob;
+  engines: string[];
+  options: Record<string, Record<string, unknown>>;
+}
+
+function jobOf(s: State): Job {
   return {
-    source: s.source,
-    point: s.point,
-    wrt: s.wrt,
-    knownParams: s.params.map((p) => p.name),
+    prepare: { source: s.source, point: s.point, wrt: s.wrt, knownParams: s.params.map((p) => p.name) },
     engines: enginesToRun(s),
     options: s.options,
   };
 }
 
-function keyOf(job: GradJob): string {
-  return stableJson([job.source, job.point, job.wrt, job.engines, job.options]);
+/** What decides the answer; the engines' order does not, so reordering cards computes nothing. */
+function keyOf(source: string, point: unknown, wrt: unknown, engines: string[], options: unknown): string {
+  return stableJson([source, point, wrt, [...engines].sort(), options]);
 }
 
 export function startCompute(client: EngineWorkerClient, budgetMs: number): () => void {
@@ -38,33 +45,56 @@ export function startCompute(client: EngineWorkerClient, budgetMs: number): () =
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: AbortController | null = null;
 
-  const send = async (job: GradJob, mine: number) => {
+  const run = async (job: Job, mine: number) => {
     inFlight?.abort();
     const controller = (inFlight = new AbortController());
+    const options = { signal: controller.signal, budgetMs };
+    let prepared;
     try {
-      const answer = await client.request('grad', job, { signal: controller.signal, budgetMs });
-      if (mine !== generation) return;
-      const s = store.getState();
-      const fitted = answer.params ? { point: answer.point, wrt: answer.wrt, params: answer.params } : { point: s.point, wrt: s.wrt, params: s.params };
-      lastKey = keyOf({ ...job, point: fitted.point, wrt: fitted.wrt });
-      store.setState({ ...fitted, answer, failure: null, pending: false });
+      prepared = await client.request('prepare', job.prepare, options);
     } catch (err) {
       if (!(err instanceof WorkerError) || err.aborted || mine !== generation) return;
-      store.setState({ answer: null, failure: err.info, pending: false });
+      store.setState({ answer: null, failure: err.info, pending: false, settled: mine });
+      return;
     }
+    if (mine !== generation) return;
+    const s = store.getState();
+    const fitted = prepared.params ? { point: prepared.point, wrt: prepared.wrt, params: prepared.params } : { point: s.point, wrt: s.wrt, params: s.params };
+    lastKey = keyOf(job.prepare.source, fitted.point, fitted.wrt, job.engines, job.options);
+    const failed = 'error' in prepared.outcome;
+    const settled = failed || job.engines.length === 0;
+    store.setState({ ...fitted, answer: prepared, done: [], failure: null, pending: !settled, ...(settled ? { settled: mine } : {}) });
+    if (settled) return;
+
+    for (const id of job.engines) {
+      let result: EngineAnswer;
+      try {
+        result = await client.request('engine', { source: job.prepare.source, point: prepared.point, wrt: prepared.wrt, engine: id, options: job.options[id] ?? {} }, options);
+      } catch (err) {
+        if (!(err instanceof WorkerError) || err.aborted || mine !== generation) return;
+        result = { ok: false, error: err.info };
+      }
+      if (mine !== generation) return;
+      store.setState((st) => {
+        if (!st.answer || 'error' in st.answer.outcome) return {};
+        const outcome = { ...st.answer.outcome, engines: { ...st.answer.outcome.engines, [id]: result } };
+        return { answer: { ...st.answer, outcome }, shown: { ...st.shown, [id]: { result, response: outcome } }, done: [...st.done, id] };
+      });
+    }
+    store.setState({ pending: false, settled: mine });
   };
 
   const schedule = (s: State, prev: State | null) => {
     if (!s.engines) return;
     const job = jobOf(s);
-    const key = keyOf(job);
+    const key = keyOf(job.prepare.source, job.prepare.point, job.prepare.wrt, job.engines, job.options);
     if (key === lastKey) return;
     lastKey = key;
     const mine = ++generation;
     clearTimeout(timer);
     const delay = prev === null ? 0 : s.source !== prev.source ? TYPING_DEBOUNCE_MS : CONTROL_DEBOUNCE_MS;
-    timer = setTimeout(() => void send(job, mine), delay);
-    if (!s.pending) store.setState({ pending: true });
+    timer = setTimeout(() => void run(job, mine), delay);
+    store.setState({ pending: true, scheduled: mine });
   };
 
   const unsubscribe = store.subscribe((s, prev) => schedule(s, prev.engines ? prev : null));

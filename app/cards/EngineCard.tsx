@@ -2,8 +2,7 @@
 // partial as LaTeX with its value and digits of agreement with the exact reference, the cost, the
 // notes and the generated source. Engine-specific parts come from extensions.tsx.
 
-import type { EngineResult } from '../../src/engines/types.ts';
-import type { GradResponse } from '../../src/run.ts';
+import type { ErrorInfo } from '../../src/errors.ts';
 import type { ReactNode } from 'react';
 import { CodeBlock } from '../components/CodeBlock.tsx';
 import { partialRows } from '../format.ts';
@@ -13,45 +12,55 @@ import { EXTENSIONS, type CardContext } from './extensions.tsx';
 import { manualTemplateOf } from './read.ts';
 import { ErrorBox, GenericBody } from './sections.tsx';
 
-type EngineAnswer = EngineResult & { max_rel_error?: number | null };
-
 export type CardState = 'ok' | 'error' | 'pending' | 'empty';
 
+/** Errors that happen while evaluating f at the point, rather than in reading its text. */
+const RUN_ERRORS: ErrorInfo['kind'][] = ['budget', 'runtime', 'input'];
+
 export function EngineCard({ info, index, count, order }: { info: EngineInfo; index: number; count: number; order: string[] }) {
-  const answer = useStore((s) => s.answer);
+  const outcome = useStore((s) => s.answer?.outcome);
   const failure = useStore((s) => s.failure);
   const pending = useStore((s) => s.pending);
+  const shown = useStore((s) => s.shown[info.id]);
+  const fresh = useStore((s) => s.done.includes(info.id));
   const moveCard = useStore((s) => s.moveCard);
   const setHidden = useStore((s) => s.setHidden);
   const ext = EXTENSIONS[info.id];
 
-  const outcome = answer?.outcome;
-  const result: EngineAnswer | undefined = outcome && !('error' in outcome) ? outcome.engines[info.id] : undefined;
   let state: CardState;
   let body: ReactNode;
+  // An older answer stays on screen, dimmed, until this engine has answered for the current state.
+  let stale = false;
+  const result = shown?.result;
   if (failure) {
     state = 'error';
     body = <ErrorBox error={failure} />;
   } else if (outcome && 'error' in outcome) {
     state = 'error';
-    body = <p className="card-blocked">Not run: the source has an error ({outcome.error.kind}{outcome.error.line !== null ? `, line ${outcome.error.line}` : ''}). See under the editor.</p>;
+    // A refusal of the text is shown once, under the editor; a failure while running f is the card's news too.
+    body = RUN_ERRORS.includes(outcome.error.kind)
+      ? <ErrorBox error={outcome.error} />
+      : <p className="card-blocked">Not run: the source has an error ({outcome.error.kind}{outcome.error.line !== null ? `, line ${outcome.error.line}` : ''}). See under the editor.</p>;
   } else if (!result) {
     state = 'pending';
     body = <p className="muted">Computing…</p>;
-  } else if (!result.ok) {
-    const template = info.id === 'manual' ? manualTemplateOf(result.error.message) : null;
-    state = template !== null ? 'empty' : 'error';
-    body = template !== null ? <ManualTemplate message={result.error.message} template={template} /> : <ErrorBox error={result.error} />;
   } else {
-    state = 'ok';
-    const ok = outcome as GradResponse;
-    // The point and wrt the engines actually used, from the answer itself.
-    const ctx: CardContext = { engineId: info.id, result, rows: partialRows(ok.at, ok.wrt), reference: ok.reference.gradient, fn: ok.function };
-    body = ext?.Body ? <ext.Body {...ctx} /> : <GenericBody {...ctx} />;
+    stale = !fresh && pending;
+    if (!result.ok) {
+      const template = info.id === 'manual' ? manualTemplateOf(result.error.message) : null;
+      state = template !== null ? 'empty' : 'error';
+      body = template !== null ? <ManualTemplate message={result.error.message} template={template} /> : <ErrorBox error={result.error} />;
+    } else {
+      state = 'ok';
+      const r = shown.response;
+      // The point, wrt and reference this answer was computed for, which may be an earlier state's.
+      const ctx: CardContext = { engineId: info.id, result, rows: partialRows(r.at, r.wrt), reference: r.reference.gradient, fn: r.function };
+      body = ext?.Body ? <ext.Body {...ctx} /> : <GenericBody {...ctx} />;
+    }
   }
 
   return (
-    <article className={`card card-${state} ${pending ? 'is-stale' : ''}`} data-engine={info.id} data-state={state} aria-labelledby={`card-title-${info.id}`} aria-busy={pending}>
+    <article className={`card card-${state} ${stale ? 'is-stale' : ''}`} data-engine={info.id} data-state={state} aria-labelledby={`card-title-${info.id}`} aria-busy={stale || state === 'pending'}>
       <header className="card-head">
         <h2 id={`card-title-${info.id}`}>{info.title}</h2>
         <div className="card-tools">

@@ -95,8 +95,7 @@ export function Source({ source, title = 'Generated source', label }: { source: 
   if (typeof source !== 'string' || source === '') return null;
   return (
     <section className="card-section">
-      <h3>{title}</h3>
-      <CodeBlock code={source} label={label} />
+      <CodeBlock code={source} label={label} title={title} />
     </section>
   );
 }

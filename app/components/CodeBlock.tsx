@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { CopyButton } from './CopyButton.tsx';
 
-export function CodeBlock({ code, label }: { code: string; label: string }) {
+export function CodeBlock({ code, label, title }: { code: string; label: string; title?: string }) {
   const [html, setHtml] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
@@ -17,7 +17,10 @@ export function CodeBlock({ code, label }: { code: string; label: string }) {
   }, [code]);
   return (
     <div className="code-block">
-      <CopyButton text={code} label={`Copy ${label}`} />
+      <div className="code-head">
+        {title && <h3>{title}</h3>}
+        <CopyButton text={code} label={`Copy ${label}`} />
+      </div>
       {html === null ? (
         <pre className="code" tabIndex={0} aria-label={label}><code>{code}</code></pre>
       ) : (

@@ -153,12 +153,17 @@ export function ParamControls() {
       </div>
       <fieldset className="wrt">
         <legend>Differentiate with respect to</legend>
-        {params.map((p) => (
-          <label key={p.name} className="check">
-            <input type="checkbox" data-wrt={p.name} checked={wrt === null || wrt.includes(p.name)} onChange={(e) => setWrt(p.name, e.target.checked)} />
-            {p.name}
-          </label>
-        ))}
+        {params.map((p) => {
+          const checked = wrt === null || wrt.includes(p.name);
+          // The last ticked box stays ticked: there is always something to differentiate.
+          const last = checked && params.filter((q) => wrt === null || wrt.includes(q.name)).length === 1;
+          return (
+            <label key={p.name} className="check" title={last ? 'At least one parameter is differentiated' : undefined}>
+              <input type="checkbox" data-wrt={p.name} checked={checked} disabled={last} onChange={(e) => setWrt(p.name, e.target.checked)} />
+              {p.name}
+            </label>
+          );
+        })}
       </fieldset>
     </section>
   );

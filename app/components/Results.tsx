@@ -15,7 +15,10 @@ function useOk(): GradResponse | null {
 
 function FormulaBar() {
   const ok = useOk();
-  const fLatex = useStore((s) => s.answer?.fLatex ?? null);
+  const symbolic = useStore((s) => s.answer?.outcome && !('error' in s.answer.outcome) ? s.answer.outcome.engines.symbolic : undefined);
+  const own = useStore((s) => s.answer?.fLatex ?? null);
+  // The symbolic engine's f along the path taken at the point, else f's own single expression.
+  const fLatex = symbolic?.ok && typeof symbolic.f_latex === 'string' ? symbolic.f_latex : own;
   if (!ok) return null;
   const name = ok.function.length > 1 ? `\\mathit{${ok.function.replace(/_/g, '\\_')}}` : ok.function;
   const args = ok.params.map((p) => (p.length > 1 ? `\\mathit{${p.replace(/_/g, '\\_')}}` : p)).join(', ');
@@ -66,7 +69,9 @@ function AgreementTable({ ids }: { ids: string[] }) {
             </tr>
             {ids.map((id) => {
               const result = ok.engines[id];
-              if (!result) return null;
+              if (!result) {
+                return <tr key={id} data-agreement-engine={id}><th scope="row">{title(id)}</th><td colSpan={shown.length + (rest.length > 0 ? 1 : 0)} className="agreement-error">computing…</td></tr>;
+              }
               return (
                 <tr key={id} data-agreement-engine={id}>
                   <th scope="row">{title(id)}</th>
@@ -116,13 +121,16 @@ export function Results() {
   const cardOrder = useStore((s) => s.cardOrder);
   const hiddenIds = useStore((s) => s.hidden);
   const failure = useStore((s) => s.failure);
+  // For tests and scripts: which state the page last asked for, and the last one fully answered.
+  const scheduled = useStore((s) => s.scheduled);
+  const settled = useStore((s) => s.settled);
   if (engines === null) return <section className="results" aria-label="Results"><p className="muted">Starting the engines…</p></section>;
   const all = engines.map((e) => e.id);
   const order = orderedIds(all, cardOrder);
   const visible = order.filter((id) => !hiddenIds.includes(id));
   const hidden = order.filter((id) => hiddenIds.includes(id));
   return (
-    <section className="results" aria-label="Results">
+    <section className="results" aria-label="Results" data-scheduled={scheduled} data-settled={settled}>
       <FormulaBar />
       {failure && <p className="run-failure" role="alert" data-run-failure={failure.kind}>{failure.message}</p>}
       <AgreementTable ids={visible} />

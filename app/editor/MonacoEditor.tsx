@@ -23,6 +23,9 @@ function markersOf(state: State): EditorMarker[] {
   return markers;
 }
 
+const MIN_HEIGHT = 160;
+const MAX_HEIGHT = 480;
+
 export default function MonacoEditor() {
   const host = useRef<HTMLDivElement>(null);
   const theme = useStore((s) => s.theme);
@@ -32,6 +35,13 @@ export default function MonacoEditor() {
     const editor = createEditor(host.current!, store.getState().source, store.getState().theme === 'dark');
     editorRef.current = editor;
     const model = editor.getModel()!;
+    // The editor grows with its text, between a few lines and most of a laptop screen.
+    const fit = () => {
+      const height = Math.min(Math.max(editor.getContentHeight(), MIN_HEIGHT), MAX_HEIGHT);
+      host.current!.style.height = `${height}px`;
+    };
+    const sizing = editor.onDidContentSizeChange(fit);
+    fit();
     const typing = editor.onDidChangeModelContent(() => {
       const value = editor.getValue();
       if (value !== store.getState().source) store.getState().setSource(value);
@@ -49,6 +59,7 @@ export default function MonacoEditor() {
     return () => {
       unsubscribe();
       typing.dispose();
+      sizing.dispose();
       editor.dispose();
       editorRef.current = null;
     };

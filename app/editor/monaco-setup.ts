@@ -1,6 +1,6 @@
 // Monaco, trimmed to what ddx needs and bundled locally: the core editor API, the JavaScript
 // tokenizer (no TypeScript language service: ddx's own fence reports better errors, as markers),
-// the editor worker only, and Math.* completions and hover. Loaded lazily, in its own chunk.
+// the editor worker only (wired in vite.config.ts), and Math.* completions and hover. Loaded lazily, in its own chunk.
 
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/javascript/register';
@@ -17,14 +17,14 @@ import 'monaco-editor/editor/contrib/linesOperations/browser/linesOperations';
 import 'monaco-editor/editor/contrib/multicursor/browser/multicursor';
 import 'monaco-editor/editor/contrib/snippet/browser/snippetController2';
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+// Flags invisible and look-alike characters (a pasted link could hide them); runs in the editor worker.
+import 'monaco-editor/editor/contrib/unicodeHighlighter/browser/unicodeHighlighter';
 import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations';
 import 'monaco-editor/editor/browser/coreCommands';
-import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { mathDoc, mathDocMarkdown, MATH_DOCS } from './math-docs.ts';
 
-// Monaco finds its worker only through this global (its one configuration hook; there is no
-// other way to hand it a worker). It is the only name ddx puts on the global object.
-globalThis.MonacoEnvironment = { getWorker: () => new EditorWorker() };
+// No MonacoEnvironment global: vite.config.ts points Monaco's own worker URL at the editor worker
+// Vite builds, so the page defines no globals.
 
 export { monaco };
 
@@ -80,6 +80,7 @@ export function createEditor(element: HTMLElement, value: string, dark: boolean)
     fontSize: 14,
     lineNumbersMinChars: 3,
     scrollBeyondLastLine: false,
+    padding: { top: 6, bottom: 6 },
     wordBasedSuggestions: 'off',
     tabSize: 2,
     fixedOverflowWidgets: true,

@@ -5,7 +5,8 @@ import type { StateCreator } from 'zustand';
 import type { ErrorInfo } from '../../src/errors.ts';
 import type { Point } from '../../src/point.ts';
 import type { Backup } from '../drafts.ts';
-import type { EngineInfo, GradAnswer, ParamInfo } from '../worker/protocol.ts';
+import type { GradResponse } from '../../src/run.ts';
+import type { EngineAnswer, EngineInfo, ParamInfo, PrepareAnswer } from '../worker/protocol.ts';
 
 export interface SourceSlice {
   source: string;
@@ -60,14 +61,28 @@ export interface UiSlice {
   setActiveView: (view: string | null) => void;
 }
 
+/** An engine's latest answer together with what it was computed for (point, wrt, reference). */
+export interface CardResult {
+  result: EngineAnswer;
+  response: GradResponse;
+}
+
 export interface ResultsSlice {
   /** The registered engines, from the worker; null until it has answered. */
   engines: EngineInfo[] | null;
-  answer: GradAnswer | null;
+  /** The current state's prepared function; its outcome.engines fills in as each engine answers. */
+  answer: PrepareAnswer | null;
+  /** Each engine's latest answer, kept on screen (dimmed) while a newer one is computed. */
+  shown: Record<string, CardResult>;
+  /** The engines whose answer in `shown` is for the current state. */
+  done: string[];
   /** A failure of the whole run (the time budget, a crashed worker); the cards show it. */
   failure: ErrorInfo | null;
   /** A request is waiting or running for the current state. */
   pending: boolean;
+  /** Numbers the states that needed computing; `settled` is the last one whose every card is done. */
+  scheduled: number;
+  settled: number;
 }
 
 export type State = SourceSlice & PointSlice & WrtSlice & OptionsSlice & UiSlice & ResultsSlice;
@@ -138,8 +153,12 @@ export const uiSlice: Slice<UiSlice> = (set) => ({
 export const resultsSlice: Slice<ResultsSlice> = () => ({
   engines: null,
   answer: null,
+  shown: {},
+  done: [],
   failure: null,
   pending: false,
+  scheduled: 0,
+  settled: 0,
 });
 
 /** Every engine id once: the user's order first, then the registry's order for the rest. */

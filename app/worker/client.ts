@@ -6,6 +6,9 @@ import type { ErrorInfo } from '../../src/errors.ts';
 import type { FromWorker, RequestKind, ToWorker, WorkerRequests } from './protocol.ts';
 
 export const DEFAULT_BUDGET_MS = 2000;
+/** A fresh worker must load the engines before any budget starts; this bounds only that start-up. */
+const BOOT_TIMEOUT_MS = 30_000;
+const BOOT_ID = 0;
 
 /** A failed request: the worker's own error, a budget overrun, or a request dropped before it ran. */
 export class WorkerError extends Error {
@@ -31,9 +34,11 @@ interface Job {
 
 export class EngineWorkerClient {
   private worker: Worker | null = null;
-  private nextId = 1;
+  private nextId = BOOT_ID + 1;
   private queue: Job[] = [];
   private running: { job: Job; timer: ReturnType<typeof setTimeout> } | null = null;
+  /** Set while a new worker loads its modules: budgets measure work, not start-up. */
+  private booting: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly spawn: () => Worker, private readonly defaultBudgetMs = DEFAULT_BUDGET_MS) {}
 
@@ -56,6 +61,8 @@ export class EngineWorkerClient {
   dispose(): void {
     this.worker?.terminate();
     this.worker = null;
+    if (this.booting) clearTimeout(this.booting);
+    this.booting = null;
   }
 
   private ensureWorker(): Worker {
@@ -67,20 +74,33 @@ export class EngineWorkerClient {
       this.fail({ kind: 'engine', message: `the engine worker crashed: ${event.message || 'unknown error'}`, line: null, column: null });
     };
     this.worker = worker;
+    // Ask once and wait: the answer means every module is loaded and the first budget is fair.
+    this.booting = setTimeout(() => {
+      this.fail({ kind: 'engine', message: 'the engine worker did not start', line: null, column: null });
+    }, BOOT_TIMEOUT_MS);
+    worker.postMessage({ type: 'hello', id: BOOT_ID, payload: {} } satisfies ToWorker);
     return worker;
   }
 
   private pump(): void {
     if (this.running || this.queue.length === 0) return;
+    this.ensureWorker();
+    if (this.booting) return;
     const job = this.queue.shift()!;
     if (job.options.signal?.aborted) return this.pump();
     const budget = job.options.budgetMs ?? this.defaultBudgetMs;
     const timer = setTimeout(() => this.overrun(budget), budget);
     this.running = { job, timer };
-    this.ensureWorker().postMessage(job.message);
+    this.worker!.postMessage(job.message);
   }
 
   private receive(msg: FromWorker): void {
+    if (msg.id === BOOT_ID) {
+      if (this.booting) clearTimeout(this.booting);
+      this.booting = null;
+      this.pump();
+      return;
+    }
     const running = this.running;
     if (!running || msg.id !== running.job.message.id) return;
     if (msg.type === 'progress') {
@@ -104,15 +124,27 @@ export class EngineWorkerClient {
     });
   }
 
-  /** Ends the running request with an error, replaces the worker and carries on with the queue. */
+  /**
+   * Ends the running request with an error, replaces the worker and carries on with the queue. A
+   * worker that fails while starting fails every queued request instead, so it is not respawned in a loop.
+   */
   private fail(info: ErrorInfo): void {
     const running = this.running;
+    const wasBooting = this.booting !== null;
     this.worker?.terminate();
     this.worker = null;
+    if (this.booting) clearTimeout(this.booting);
+    this.booting = null;
     if (running) {
       clearTimeout(running.timer);
       this.running = null;
       running.job.reject(new WorkerError(info));
+    }
+    if (wasBooting) {
+      const queued = this.queue;
+      this.queue = [];
+      for (const job of queued) job.reject(new WorkerError(info));
+      return;
     }
     this.pump();
   }

@@ -1,27 +1,33 @@
 // The engine worker: runs ddx's pipeline (src/run.ts) off the main thread, so a slow or runaway
-// computation never freezes the editor. It answers each request by id; the page drops stale answers
-// and terminates this worker when a request overruns its time budget.
+// computation never freezes the editor. `prepare` parses, fits the point and computes the reference;
+// `engine` runs one engine on the prepared function. The page times each request and terminates
+// this worker when one overruns its budget.
 
 /// <reference lib="webworker" />
 import { toErrorInfo } from '../../src/errors.ts';
 import { formatExpr } from '../../src/ir/format.ts';
 import { mainFn, type Program } from '../../src/ir/types.ts';
 import { parseProgram } from '../../src/lang/parse.ts';
-import { ENGINES } from '../../src/engines/registry.ts';
-import { runGradient } from '../../src/run.ts';
+import { ENGINES, engineById } from '../../src/engines/registry.ts';
+import { prepare, runEngine, type GradResponse, type Prepared } from '../../src/run.ts';
+import { stableJson } from '../permalink.ts';
 import { fitPoint, fitWrt } from './fit-point.ts';
-import type { FromWorker, GradAnswer, GradJob, ParamInfo, ToWorker, WorkerRequests } from './protocol.ts';
+import type { EngineAnswer, EngineJob, FromWorker, ParamInfo, PrepareAnswer, PrepareJob, ToWorker, WorkerRequests } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 type Handlers = { [K in keyof WorkerRequests]: (payload: WorkerRequests[K]['payload'], id: number) => WorkerRequests[K]['result'] };
 
+/** The last prepared function, reused by the engine requests that follow its prepare. */
+let cache: { key: string; prepared: Prepared } | null = null;
+
 const handlers: Handlers = {
   hello: () => ({ engines: ENGINES.map((e) => ({ id: e.id, title: e.title, summary: e.summary })) }),
-  grad: (job) => grad(job),
+  prepare: (job) => prepareJob(job),
+  engine: (job) => engineJob(job),
 };
 
-function grad(job: GradJob): GradAnswer {
+function prepareJob(job: PrepareJob): PrepareAnswer {
   const t0 = performance.now();
   let params: ParamInfo[] | null = null;
   let program: Program | null = null;
@@ -29,21 +35,50 @@ function grad(job: GradJob): GradAnswer {
     program = parseProgram(job.source);
     params = mainFn(program).params.map((p) => ({ name: p.name, type: p.type }));
   } catch {
-    // runGradient reports the same parse error, with its location, below.
+    // prepare() reports the same parse error, with its location, below.
   }
   const point = params ? fitPoint(params, job.point) : job.point;
   const wrt = params ? fitWrt(params, job.wrt, job.knownParams) : (job.wrt ?? []);
-  const outcome = runGradient({ source: job.source, at: point, wrt, engines: job.engines, options: job.options });
-  return { params, point, wrt, outcome, fLatex: fLatexOf(program, outcome), millis: performance.now() - t0 };
+  cache = null;
+  let outcome: PrepareAnswer['outcome'];
+  try {
+    const prepared = prepare(job.source, point, wrt);
+    cache = { key: keyOf(job.source, prepared.at, prepared.wrt), prepared };
+    outcome = responseOf(prepared);
+  } catch (err) {
+    outcome = { error: toErrorInfo(err) };
+  }
+  return { params, point, wrt, outcome, fLatex: program && !('error' in outcome) ? singleReturnLatex(program) : null, millis: performance.now() - t0 };
 }
 
-function fLatexOf(program: Program | null, outcome: GradAnswer['outcome']): string | null {
-  if (!program || 'error' in outcome) return null;
-  const symbolic = outcome.engines.symbolic;
-  if (symbolic?.ok && typeof symbolic.f_latex === 'string') return symbolic.f_latex;
+function engineJob(job: EngineJob): EngineAnswer {
+  if (!engineById(job.engine)) throw new Error(`unknown engine ${job.engine}`);
+  const key = keyOf(job.source, job.point, job.wrt);
+  if (cache?.key !== key) cache = { key, prepared: prepare(job.source, job.point, job.wrt) };
+  return runEngine(job.engine, cache.prepared, job.options, false);
+}
+
+function keyOf(source: string, point: unknown, wrt: string[]): string {
+  return stableJson([source, point, wrt]);
+}
+
+/** runGradient's response before any engine has run (the same fields, in the same shape). */
+function responseOf(p: Prepared): GradResponse {
+  return {
+    function: p.program.main,
+    mode: p.program.mode,
+    params: mainFn(p.program).params.map((q) => q.name),
+    at: p.at,
+    wrt: p.wrt,
+    value: p.value,
+    reference: { value: p.reference.value, gradient: p.reference.gradient, digits: p.reference.digits },
+    engines: {},
+  };
+}
+
+function singleReturnLatex(program: Program): string | null {
   const body = mainFn(program).body;
-  if (body.length === 1 && body[0].k === 'return') return formatExpr(body[0].value, 'latex');
-  return null;
+  return body.length === 1 && body[0].k === 'return' ? formatExpr(body[0].value, 'latex') : null;
 }
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {

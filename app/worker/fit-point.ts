@@ -26,8 +26,14 @@ export function fitPoint(params: ParamInfo[], point: Point): Point {
   return fitted;
 }
 
-/** The wrt list for these parameters: the page's choice, plus any parameter it has not seen yet. */
+/**
+ * The wrt list for these parameters: the page's choice, plus any parameter it has not seen yet.
+ * Never empty while there are parameters: a new function whose parameters were all unticked for the
+ * old one is differentiated in all of them, rather than showing nothing.
+ */
 export function fitWrt(params: ParamInfo[], wrt: string[] | null, knownParams: string[]): string[] {
-  if (wrt === null) return params.map((p) => p.name);
-  return params.filter((p) => wrt.includes(p.name) || !knownParams.includes(p.name)).map((p) => p.name);
+  const all = params.map((p) => p.name);
+  if (wrt === null) return all;
+  const chosen = params.filter((p) => wrt.includes(p.name) || !knownParams.includes(p.name)).map((p) => p.name);
+  return chosen.length > 0 ? chosen : all;
 }

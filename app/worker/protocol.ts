@@ -1,8 +1,10 @@
 // The typed message protocol between the page and the engine worker: one map of request kinds to
 // their payload and result types, from which both directions' discriminated unions are derived.
 // A new kind of work (a scan for a plot, say) is one more entry in `WorkerRequests` and one handler.
+// Engines run one request each, so an engine that overruns the time budget costs only its own card.
 
 import type { ErrorInfo } from '../../src/errors.ts';
+import type { EngineResult } from '../../src/engines/types.ts';
 import type { GradOutcome } from '../../src/run.ts';
 import type { Point } from '../../src/point.ts';
 
@@ -19,7 +21,8 @@ export interface ParamInfo {
   type: 'num' | 'arr';
 }
 
-export interface GradJob {
+/** Parse, fit the point, evaluate f and compute the exact reference: everything before the engines. */
+export interface PrepareJob {
   source: string;
   /** The page's point; the worker fits it to the function's parameters (see fitPoint). */
   point: Point;
@@ -27,32 +30,41 @@ export interface GradJob {
   wrt: string[] | null;
   /** The parameters the page knew when it asked: parameters new since then are differentiated too. */
   knownParams: string[];
-  /** Engine ids to run, in card order. */
-  engines: string[];
-  /** Per-engine options, exactly as the engines take them. */
-  options: Record<string, Record<string, unknown>>;
 }
 
-export interface GradAnswer {
+export interface PrepareAnswer {
   /** The main function's parameters, or null when the source did not parse. */
   params: ParamInfo[] | null;
-  /** The point and wrt the answer was computed for, after fitting them to the parameters. */
+  /** The point and wrt the answer is for, after fitting them to the parameters. */
   point: Point;
   wrt: string[];
+  /** runGradient's contract with no engines run yet: the value and the reference, or the error. */
   outcome: GradOutcome;
-  /**
-   * f as LaTeX, along the path taken at the point: the symbolic engine's `f_latex` when it ran,
-   * else f's own expression when its body is a single return, else null.
-   */
+  /** f as LaTeX when its body is a single return (the symbolic engine's f_latex is better, when it ran). */
   fLatex: string | null;
-  /** Wall time in the worker, for the page's own reporting. */
+  /** Wall time in the worker. */
   millis: number;
 }
+
+/**
+ * One engine at the fitted point. It carries the whole job, so a worker that was restarted after
+ * another engine overran its budget can prepare again before running this one.
+ */
+export interface EngineJob {
+  source: string;
+  point: Point;
+  wrt: string[];
+  engine: string;
+  options: Record<string, unknown>;
+}
+
+export type EngineAnswer = EngineResult & { max_rel_error?: number | null };
 
 /** Request kind -> payload and result. */
 export interface WorkerRequests {
   hello: { payload: Record<string, never>; result: { engines: EngineInfo[] } };
-  grad: { payload: GradJob; result: GradAnswer };
+  prepare: { payload: PrepareJob; result: PrepareAnswer };
+  engine: { payload: EngineJob; result: EngineAnswer };
 }
 
 export type RequestKind = keyof WorkerRequests;

@@ -1,0 +1,305 @@
+// The playground in real Chromium: typing, controls, permalinks (both forms), hostile links, the
+// time budget, drafts, globals and screenshots. Expected numbers come from the maths (the blog's
+// values, hand derivatives), never from another engine.
+
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ENGINES } from '../../src/engines/registry.ts';
+import { encodePermalink } from '../../app/permalink.ts';
+import {
+  cardStates, DESKTOP, editorText, extraGlobals, loadExample, openBrowser, partialsOf, PHONE, screenshot, settle, typeSource,
+  waitForCards, waitForEditor, type Browser,
+} from './harness.ts';
+import type { Page } from 'playwright-core';
+
+/** Types a value into a labelled number field, waiting for the cards when it changes anything. */
+async function setField(page: Page, label: string, value: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true });
+  if ((await field.inputValue()) === value) return;
+  await settle(page, () => field.fill(value));
+}
+
+const baseUrl = inject('baseUrl');
+const registered = ENGINES.map((e) => e.id);
+/** Globals that libraries put on window themselves: Monaco's base/browser/window.js sets this one. */
+const LIBRARY_GLOBALS = ['vscodeWindowId'];
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await openBrowser(DESKTOP);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the playground', () => {
+  it('shows 7 for d/dx of the typed autograd example, and LaTeX in the symbolic card', async () => {
+    const { page, errors } = browser;
+    await page.goto(baseUrl);
+    await waitForEditor(page);
+    await waitForCards(page);
+    expect(await page.locator('[data-engine]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-engine')))).toEqual(
+      ['manual', 'numeric', 'symbolic', 'reverse', 'forward'].filter((id) => registered.includes(id as never)),
+    );
+
+    await settle(page, () => typeSource(page, 'function fun(x, y) { return x**2 + 3*x*y + y**2; }'));
+    expect(await editorText(page)).toBe('function fun(x, y) { return x**2 + 3*x*y + y**2; }');
+    await setField(page, 'Value of x', '2');
+    await setField(page, 'Value of y', '1');
+
+    // The reverse card must show exactly 7 once the reverse engine is registered; until then every
+    // exact engine present must, and the numeric one must come within its truncation error.
+    const exact = ['reverse', 'forward', 'symbolic'].filter((id) => registered.includes(id as never));
+    for (const id of exact) expect((await partialsOf(page, id)).x, id).toBe('7');
+    if (registered.includes('numeric' as never)) expect(Math.abs(Number((await partialsOf(page, 'numeric')).x) - 7)).toBeLessThan(1e-6);
+    if (registered.includes('symbolic' as never)) {
+      const tex = await page.locator('[data-engine="symbolic"] .partial-formula annotation').first().textContent();
+      expect(tex).toMatch(/=.*x.*y|=.*y.*x/);
+      expect(await page.locator('[data-engine="symbolic"] .partial-formula .katex-html').count()).toBeGreaterThan(0);
+    }
+    await screenshot(page, 'desktop-autograd');
+    expect(errors).toEqual([]);
+  });
+
+  it('updates every card when a parameter control moves', async () => {
+    const { page, errors } = browser;
+    await loadExample(page, 'manual-check');
+    const before: Record<string, string> = {};
+    for (const id of registered) before[id] = (await partialsOf(page, id)).x;
+    expect(Object.values(before).every((v) => v !== undefined)).toBe(true);
+
+    const slider = page.getByLabel('Slider for x');
+    await slider.focus();
+    await settle(page, async () => {
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+    });
+    const x = Number(await page.getByLabel('Value of x', { exact: true }).inputValue());
+    expect(x).not.toBe(0.3);
+    const exact = Math.exp(x) * (Math.sin(x) + Math.cos(x)); // d/dx sin(x) e^x
+    for (const id of registered) {
+      const now = Number((await partialsOf(page, id)).x);
+      expect(String(now), id).not.toBe(before[id]);
+      expect(Math.abs(now - exact) / exact, id).toBeLessThan(id === 'numeric' ? 1e-6 : 1e-13);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('restores source, point, wrt and engine options from a permalink in a fresh browser; the plain form works too', async () => {
+    const { page } = browser;
+    await loadExample(page, 'sympy');
+    const has = (id: string) => registered.includes(id as never);
+    await settle(page, async () => {
+      await page.getByLabel('Value of y', { exact: true }).fill('2.5');
+      if (has('numeric')) {
+        await page.locator('[data-option="numeric.method"]').selectOption('five-point');
+        await page.locator('[data-option="numeric.h"]').fill('0.001');
+      }
+      if (has('symbolic')) await page.locator('[data-engine="symbolic"] label:has([data-option$="=cse"])').click();
+      if (has('reverse')) await page.locator('[data-engine="reverse"] label:has([data-option$="=tape"])').click();
+    });
+    await page.waitForFunction(() => location.hash.startsWith('#v1/'));
+    await page.waitForTimeout(400); // the hash follows the state after a short debounce
+    await page.click('[data-share]');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await page.evaluate(() => location.href));
+
+    const fresh = await openBrowser(DESKTOP);
+    try {
+      const p = fresh.page;
+      await p.goto(copied);
+      await waitForEditor(p);
+      await waitForCards(p);
+      expect(await editorText(p)).toBe('z = x**2 + y**2\n');
+      expect(await p.getByLabel('Value of y', { exact: true }).inputValue()).toBe('2.5');
+      expect(await p.locator('[data-wrt="x"]').isChecked()).toBe(false);
+      expect(await p.locator('[data-wrt="y"]').isChecked()).toBe(true);
+      if (has('numeric')) {
+        expect(await p.locator('[data-option="numeric.method"]').inputValue()).toBe('five-point');
+        expect(await p.locator('[data-option="numeric.h"]').inputValue()).toBe('0.001');
+      }
+      if (has('symbolic')) expect(await p.locator('[data-engine="symbolic"] [data-option$="=cse"]').isChecked()).toBe(true);
+      if (has('reverse')) expect(await p.locator('[data-engine="reverse"] [data-option$="=tape"]').isChecked()).toBe(true);
+      for (const id of ['forward', 'reverse', 'symbolic'].filter(has)) expect((await partialsOf(p, id)).y, id).toBe('5');
+      expect(await p.locator('[data-notice="error"]').count()).toBe(0);
+
+      // The plain form a teacher writes by hand.
+      const src = 'function f(a, b) {\n  return a * Math.sin(b);\n}';
+      const plain = await fresh.newPage();
+      await plain.goto(`${baseUrl}#src=${encodeURIComponent(src)}&at=${encodeURIComponent('{"a":2,"b":0.5}')}&wrt=b`);
+      await waitForEditor(plain);
+      await waitForCards(plain);
+      expect(await editorText(plain)).toBe(src);
+      expect(await plain.getByLabel('Value of a', { exact: true }).inputValue()).toBe('2');
+      expect(await plain.getByLabel('Value of b', { exact: true }).inputValue()).toBe('0.5');
+      expect(await plain.locator('[data-wrt="a"]').isChecked()).toBe(false);
+      for (const id of ['forward', 'reverse', 'symbolic'].filter(has)) {
+        expect(Math.abs(Number((await partialsOf(plain, id)).b) - 2 * Math.cos(0.5)), id).toBeLessThan(1e-15);
+      }
+      expect(await plain.locator('[data-partial="a"]').count()).toBe(0);
+      expect(fresh.errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('runs nothing from a hostile link and shows an error, keeping the work', async () => {
+    const fresh = await openBrowser(DESKTOP);
+    try {
+      const p = fresh.page;
+      const reached: string[] = [];
+      // A payload that ran in the page or in the worker would set the flag or fetch this URL.
+      await fresh.context.route('**/__ddx_pwned*', (route) => { reached.push(route.request().url()); return route.fulfill({ body: '' }); });
+      const payload = "globalThis.__ddxPwned = 1; fetch('/__ddx_pwned')";
+      const sources = [
+        `function f(x) { ${payload}; return x; }`,
+        `function f(x) { return x.constructor.constructor("${payload.replace(/"/g, '\\"')}")() + x; }`,
+        `function f(x) { return eval("${payload.replace(/"/g, '\\"')}") + x; }`,
+        `function f(x) { return Function("${payload.replace(/"/g, '\\"')}")() + x; }`,
+        `const f = (x) => { window.__ddxPwned = 1; return x; };`,
+        `function f(x) { return \`\${fetch('/__ddx_pwned')}\` + x; }`,
+        `x + constructor.constructor("${payload.replace(/"/g, '\\"')}")()`,
+      ];
+      let first = true;
+      for (const source of sources) {
+        const link = `${baseUrl}${encodePermalink({ source, point: { x: 1 }, wrt: null, options: {}, views: {} })}`;
+        await p.goto(link);
+        if (first) { await waitForEditor(p); first = false; }
+        await p.waitForSelector('[data-source-error]', { timeout: 10_000 });
+        expect(await p.locator('[data-source-error]').textContent(), source).toMatch(/unsupported|unknown-name|syntax/);
+        expect(Object.values(await cardStates(p)).every((s) => s === 'error'), source).toBe(true);
+      }
+      // A hand-written link whose point carries code is refused before anything reads it.
+      const work = await editorText(p);
+      await p.goto(`${baseUrl}#src=x&at=${encodeURIComponent(JSON.stringify({ x: payload }))}`);
+      await p.waitForSelector('[data-notice="error"]');
+      expect(await p.locator('[data-notice="error"]').textContent()).toMatch(/could not be opened.*neither a number nor an array.*unchanged/s);
+      expect(await editorText(p)).toBe(work);
+      // So is a garbled one.
+      await p.goto(`${baseUrl}#v1/N4Ig${'%%%'}garbled`);
+      await p.waitForFunction(() => /garbled|cut off|URI/.test(document.querySelector('[data-notice="error"]')?.textContent ?? ''));
+      expect(await editorText(p)).toBe(work);
+
+      expect(await p.evaluate(() => (globalThis as Record<string, unknown>).__ddxPwned)).toBeUndefined();
+      expect(reached).toEqual([]);
+      expect(fresh.errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('stops `while (true) {}` with the budget error while the editor keeps taking typing', async () => {
+    const { page, errors } = browser;
+    await settle(page, () => typeSource(page, 'function f(x) { while (true) {} return x; }'));
+    await page.waitForSelector('[data-engine] [data-error-kind="budget"]', { timeout: 10_000 });
+    expect(await page.locator('[data-source-error="budget"]').count()).toBe(1);
+    await screenshot(page, 'desktop-budget');
+    await settle(page, () => typeSource(page, 'x**3'));
+    expect(await editorText(page)).toBe('x**3');
+    const x = Number(await page.getByLabel('Value of x', { exact: true }).inputValue());
+    for (const id of ['forward', 'reverse', 'symbolic'].filter((e) => registered.includes(e as never))) {
+      expect(Number((await partialsOf(page, id)).x), id).toBeCloseTo(3 * x * x, 12);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('terminates and respawns the worker past the time budget, and stays usable', async () => {
+    const p = await browser.newPage();
+    try {
+      await p.goto(`${baseUrl}?budget=400`);
+      await waitForEditor(p);
+      await waitForCards(p);
+      // Well inside the operation budget, but its 40-digit reference takes seconds.
+      await settle(p, async () => {
+        await typeSource(p, 'function f(x) { let s = 0; for (let i = 0; i < 30000; i++) { s += Math.sin(x * i); } return s; }');
+        await p.keyboard.type(' // typing on');
+      });
+      expect(await editorText(p)).toMatch(/\/\/ typing on$/);
+      await p.waitForSelector('[data-run-failure="budget"]', { timeout: 15_000 });
+      expect(await p.locator('[data-run-failure]').textContent()).toMatch(/stopped after 400 ms.*restarted/);
+      expect(await p.locator('[data-engine] [data-error-kind="budget"]').count()).toBe(await p.locator('[data-engine]').count());
+      await settle(p, () => typeSource(p, 'function f(x) { return Math.exp(2 * x); }'));
+      const x = Number(await p.getByLabel('Value of x', { exact: true }).inputValue());
+      expect(Number((await partialsOf(p, 'forward')).x)).toBeCloseTo(2 * Math.exp(2 * x), 10);
+    } finally {
+      await p.close();
+    }
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('restores the draft on reload, and keeps it one click away when a link replaces it', async () => {
+    const fresh = await openBrowser(DESKTOP);
+    try {
+      const p = fresh.page;
+      await p.goto(baseUrl);
+      await waitForEditor(p);
+      await waitForCards(p);
+      const draft = 'function g(t) { return t * Math.log(t); }';
+      await settle(p, () => typeSource(p, draft));
+      await p.waitForFunction(() => localStorage.getItem('ddx:draft:v1')?.includes('Math.log(t)'));
+      // A plain visit (no link in the URL) and a reload both bring the draft back.
+      await p.goto(baseUrl);
+      await waitForEditor(p);
+      expect(await editorText(p)).toBe(draft);
+      await p.reload();
+      await waitForEditor(p);
+      expect(await editorText(p)).toBe(draft);
+
+      // A link replaces the work, with the way back right there.
+      await p.goto(`${baseUrl}${encodePermalink({ source: 'x^3 - x', point: { x: 2 }, wrt: null, options: {}, views: {} })}`);
+      await p.waitForSelector('[data-restore-backup]');
+      await waitForCards(p);
+      expect(await editorText(p)).toBe('x^3 - x');
+      await settle(p, () => p.click('[data-restore-backup]'));
+      expect(await editorText(p)).toBe(draft);
+      expect(fresh.errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('puts no globals on window', async () => {
+    const { page } = browser;
+    await page.goto(baseUrl);
+    await waitForCards(page);
+    // Non-ASCII text makes Monaco start its editor worker (the unicode highlighter runs there).
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.type(' // café\u200b');
+    await page.waitForTimeout(500);
+    const extra = await extraGlobals(page);
+    expect(extra.filter((k) => !LIBRARY_GLOBALS.includes(k))).toEqual([]);
+  });
+
+  it('lays out at desktop and phone size, in both themes (screenshots)', async () => {
+    const { page, errors } = browser;
+    await loadExample(page, 'rosenbrock');
+    await screenshot(page, 'desktop-rosenbrock');
+    await page.getByRole('button', { name: /^Examples/ }).click();
+    await screenshot(page, 'desktop-examples-menu');
+    await page.keyboard.press('Escape');
+    await page.click('[data-theme-toggle]');
+    await loadExample(page, 'softmax-xent');
+    await screenshot(page, 'desktop-dark-softmax');
+    await page.click('[data-theme-toggle]');
+
+    const phone = await openBrowser(PHONE);
+    try {
+      const p = phone.page;
+      await p.goto(baseUrl);
+      await waitForEditor(p);
+      await waitForCards(p);
+      await screenshot(p, 'phone-autograd');
+      // Nothing wider than the screen: the page never scrolls sideways.
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await loadExample(p, 'tanh-net');
+      await screenshot(p, 'phone-tanh-net');
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      expect(phone.errors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(DESKTOP.width);
+    expect(errors).toEqual([]);
+  });
+});
