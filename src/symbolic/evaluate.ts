@@ -1,8 +1,7 @@
 // Evaluates canonical expressions in floats at a point (the symbolic engine's gradient is the
 // simplified derivative evaluated here). Memoized per node, so a shared DAG costs its size once.
 
-import { RULES } from '../rules/table.ts';
-import type { SNode } from './node.ts';
+import { fnFloat, type SNode } from './node.ts';
 
 export class Evaluator {
   private memo = new Map<number, number>();
@@ -37,7 +36,7 @@ export class Evaluator {
       case 'add': { let s = 0; for (const a of n.args) s += v(a); return s; }
       case 'mul': { let p = 1; for (const a of n.args) p *= v(a); return p; }
       case 'pow': return powFloat(v(n.args[0]), v(n.args[1]));
-      case 'fn': return RULES[n.op].float(...n.args.map(v));
+      case 'fn': return fnFloat(n.op)(...n.args.map(v));
     }
   }
 }

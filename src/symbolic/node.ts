@@ -12,8 +12,25 @@ import {
   numKey, powNum, rational, type Num,
 } from './number.ts';
 
+/**
+ * Functions outside ddx's language that other systems print (mathjs writes d tan x as sec(x)^2):
+ * kept as function nodes when reading their output, so that its size counts as written.
+ */
+export const FOREIGN = {
+  sec: (a: number) => 1 / Math.cos(a), csc: (a: number) => 1 / Math.sin(a), cot: (a: number) => 1 / Math.tan(a),
+  sech: (a: number) => 1 / Math.cosh(a), csch: (a: number) => 1 / Math.sinh(a), coth: (a: number) => 1 / Math.tanh(a),
+} as const;
+export type ForeignFn = keyof typeof FOREIGN;
+
 /** The functions that stay function nodes (the arithmetic primitives and sqrt do not). */
-export type FnOp = Exclude<Primitive, 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'pow' | 'sqrt'>;
+export type FnOp = Exclude<Primitive, 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'pow' | 'sqrt'> | ForeignFn;
+
+export const isForeign = (op: string): op is ForeignFn => Object.prototype.hasOwnProperty.call(FOREIGN, op);
+
+/** The float implementation of a function node's operation. */
+export function fnFloat(op: FnOp): (...a: number[]) => number {
+  return isForeign(op) ? FOREIGN[op] : RULES[op].float;
+}
 
 export type Kind = 'num' | 'sym' | 'add' | 'mul' | 'pow' | 'fn';
 
@@ -313,7 +330,7 @@ export class Store {
     // Keep exact results exact: |-1/3| = 1/3.
     if (op === 'abs') return this.numOf(absNum(n));
     if (op === 'sign') return this.num(Math.sign(n.v));
-    return this.num(RULES[op].float(...args.map((x) => x.num.v)));
+    return this.num(fnFloat(op)(...args.map((x) => x.num.v)));
   }
 
   /** Rebuilds a node of the same kind with new arguments (through the canonical constructors). */
@@ -336,7 +353,7 @@ export class Store {
 
 const NO_NUM: Num = { v: NaN, p: 0, q: 0 };
 const KIND_CODE: Record<Kind, number> = { num: 1, sym: 2, add: 3, mul: 4, pow: 5, fn: 6 };
-const OP_CODE = Object.fromEntries(PRIMITIVES.map((p, i) => [p, i + 1])) as Record<Primitive, number>;
+const OP_CODE = Object.fromEntries([...PRIMITIVES, ...Object.keys(FOREIGN)].map((p, i) => [p, i + 1])) as Record<Primitive | ForeignFn, number>;
 
 export const byId = (a: SNode, b: SNode) => a.id - b.id;
 

@@ -6,7 +6,7 @@
 import { applyNotation, formatNumber, formatVar, type Style } from '../ir/format.ts';
 import { PREC, RULES } from '../rules/table.ts';
 import { isExact, isInteger, isNegative, isOne } from './number.ts';
-import { hasNegativeSign, type FnOp, type SNode, type Store } from './node.ts';
+import { hasNegativeSign, isForeign, type FnOp, type SNode, type Store } from './node.ts';
 import type { Raw } from './raw.ts';
 
 /** The display tree: what is printed, in the order it is printed. */
@@ -120,8 +120,9 @@ export class Printer {
   /** Numbers, then symbols, powers of symbols, functions, sums: 2 x^2 y sin(x) (x + 1). */
   private factorRank(n: SNode): number {
     const base = n.kind === 'pow' ? n.args[0] : n;
-    const rank = base.kind === 'num' ? 0 : base.kind === 'sym' ? 1 : base.kind === 'fn' ? 3 : base.kind === 'add' ? 5 : 4;
-    return rank;
+    // A power with a symbolic exponent reads best after the plain factors: y x^(y - 1).
+    if (n.kind === 'pow' && n.args[1].kind !== 'num') return 2;
+    return base.kind === 'num' ? 0 : base.kind === 'sym' ? 1 : base.kind === 'fn' ? 3 : base.kind === 'add' ? 5 : 4;
   }
 
   /** Total polynomial degree, for ordering the terms of a sum (3x^2 - 4x + 5). */
@@ -248,6 +249,10 @@ export function render(d: D, style: Style, names?: (name: string) => string): Ou
         // mathjs's % is the floored modulo; JavaScript's truncates: spell the truncated one out.
         const [a, b] = args.map((x) => wrap(x, PREC.neg, style));
         return { text: `(${a} - ${b} * fix(${a} / ${b}))`, prec: PREC.atom };
+      }
+      if (isForeign(d.op)) {
+        const name = style === 'latex' ? `\\operatorname{${d.op}}` : d.op;
+        return atom(`${name}${style === 'latex' ? '\\left(' : '('}${args.map((a) => a.text).join(', ')}${style === 'latex' ? '\\right)' : ')'}`);
       }
       return applyNotation(RULES[d.op][style], args, style);
     }

@@ -71,10 +71,28 @@ export class Simplifier {
     }
   }
 
-  /** Smaller by operation count, then by nodes. */
+  /** Smaller by operation count; at a tie, fewer minus signs (easier to read), then fewer nodes. */
   private better(a: SNode, b: SNode): boolean {
     const ca = this.K.count(a), cb = this.K.count(b);
-    return ca < cb || (ca === cb && a.nodes < b.nodes);
+    if (ca !== cb) return ca < cb;
+    const na = this.minuses(a), nb = this.minuses(b);
+    return na < nb || (na === nb && a.nodes < b.nodes);
+  }
+
+  private minusMemo = new Map<number, number>();
+
+  /** Negative coefficients anywhere in the expression (shared parts counted once). */
+  private minuses(n: SNode): number {
+    const hit = this.minusMemo.get(n.id);
+    if (hit !== undefined) return hit;
+    let m = (n.kind === 'num' && isNegative(n.num)) || (n.kind === 'mul' && n.args[0].kind === 'num' && isNegative(n.args[0].num)) ? 1 : 0;
+    for (const a of n.args) {
+      if (n.kind === 'mul' && a === n.args[0] && a.kind === 'num') continue;
+      if (n.kind === 'pow' && a === n.args[1] && a.kind === 'num') continue; // x^-2 prints as 1/x^2
+      m += this.minuses(a);
+    }
+    this.minusMemo.set(n.id, m);
+    return m;
   }
 
   private *candidates(n: SNode): Generator<SNode | null> {
@@ -108,6 +126,7 @@ export class Simplifier {
         }
         yield this.cancelFactors(n);
         if (this.hasProductOfSums(n)) yield this.expand(n);
+        yield this.flipSign(n);
         break;
       }
       case 'pow': {
@@ -156,27 +175,39 @@ export class Simplifier {
       g = terms.every((t) => Number.isInteger(t.c.v / smallest.v)) ? absNum(smallest) : float(1);
     }
     g = absNum(g);
+    // Common factors at their smallest power (x^2 y + x y^2 = x y (x + y)); for powers that are
+    // all negative, also at the largest, which keeps a fraction inside: cos/x - sin/x^2 =
+    // (cos - sin/x)/x, one operation less than (x cos - sin)/x^2.
     const common: SNode[] = [];
+    const partial: SNode[] = [];
     for (const [id, f] of terms[0].factors) {
       const exps = terms.map((t) => t.factors.get(id)?.exp);
       if (exps.some((e) => e === undefined)) continue;
       const es = exps as SNode[];
       if (es.every((e) => e.kind === 'num')) {
         const min = es.reduce((m, e) => (e.num.v < m.num.v ? e : m));
+        const max = es.reduce((m, e) => (e.num.v > m.num.v ? e : m));
         common.push(S.pow(f.base, min));
-      } else if (es.every((e) => e === es[0])) common.push(S.pow(f.base, es[0]));
+        partial.push(S.pow(f.base, max.num.v < 0 ? max : min));
+      } else if (es.every((e) => e === es[0])) {
+        common.push(S.pow(f.base, es[0]));
+        partial.push(S.pow(f.base, es[0]));
+      }
     }
     if (isOne(g) && common.length === 0) {
       // Even with no content, a sum that is all negative reads better negated: -(a + b).
       if (sum.args.every((t) => isNegative(S.splitCoeff(t)[0]))) yield S.held([S.minusOne, this.again(S.neg(sum)) ?? S.neg(sum)]);
       return;
     }
-    const divisor = S.mul(S.numOf(g), ...common);
-    const inner = S.add(...sum.args.map((t) => S.div(t, divisor)));
-    const simpler = this.again(inner) ?? inner;
-    yield S.held([S.numOf(g), ...common, simpler]);
-    const negated = this.again(S.neg(inner)) ?? S.neg(inner);
-    yield S.held([S.numOf(negNum(g)), ...common, negated]);
+    const variants = partial.some((p, i) => p !== common[i]) ? [common, partial] : [common];
+    for (const factors of variants) {
+      const divisor = S.mul(S.numOf(g), ...factors);
+      const inner = S.add(...sum.args.map((t) => S.div(t, divisor)));
+      const simpler = this.again(inner) ?? inner;
+      yield S.held([S.numOf(g), ...factors, simpler]);
+      const negated = this.again(S.neg(inner)) ?? S.neg(inner);
+      yield S.held([S.numOf(negNum(g)), ...factors, negated]);
+    }
   }
 
   /**
@@ -247,6 +278,16 @@ export class Simplifier {
     });
     if (!changed) return null;
     return this.again(S.mul(...factors));
+  }
+
+  /** -400 x (y - x^2) = 400 x (x^2 - y): the sign moved into a sum, for fewer minus signs. */
+  flipSign(m: SNode): SNode | null {
+    const S = this.S;
+    const fs = factorsOf(S, m);
+    const i = fs.findIndex((f) => f.base.kind === 'add' && f.exp === S.one);
+    if (i < 0 || !(m.args[0].kind === 'num' && isNegative(m.args[0].num))) return null;
+    const others = fs.filter((_, j) => j !== i).map((f) => S.pow(f.base, f.exp));
+    return S.held([S.neg(S.mul(...others)), S.neg(fs[i].base)]);
   }
 
   /** Exact division between a product's sums above and below the line: (x^2 - 1)/(x - 1) = x + 1. */
