@@ -423,7 +423,7 @@ function closedForm(s: Extract<GStmt, { k: 'while' }>, counter: { name: string; 
   if (t.k !== 'compare') return null;
   const flip: Record<string, '<' | '<=' | '>' | '>='> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
   const [op, bound] = t.a.k === 'var' && t.a.name === name ? [t.op, t.b] : t.b.k === 'var' && t.b.name === name ? [flip[t.op], t.a] : [null, t.b];
-  if (!op || exprUses(bound).has(name)) return null;
+  if (!op || !['<', '<=', '>', '>='].includes(op) || exprUses(bound).has(name)) return null;
   const counters: string[] = [];
   let stepped = false;
   for (const x of s.body) {
@@ -436,19 +436,26 @@ function closedForm(s: Extract<GStmt, { k: 'while' }>, counter: { name: string; 
     else return null;
   }
   if (!stepped) return null;
-  const i: GExpr = { k: 'var', name };
-  const p = (o: 'add' | 'sub', a: GExpr, b: GExpr): GExpr => fold({ k: 'prim', op: o, args: [a, b] });
-  const inclusive = op === '<=' || op === '>=';
-  // The number of iterations, and where the counter ends, when the test holds at all.
-  let count = step === 1 ? p('sub', bound, i) : p('sub', i, bound);
-  if (inclusive) count = p('add', count, num(1));
-  const end = inclusive ? p(step === 1 ? 'add' : 'sub', bound, num(1)) : bound;
-  const test: GExpr = { k: 'compare', op, a: i, b: bound };
+  const { trips, end } = countingClosedForm(op as '<' | '<=' | '>' | '>=', step, { k: 'var', name }, bound);
   const header = `for (; ${printExpr(s.test)}; ${name}${step === 1 ? '++' : '--'})`;
   const out: GStmt[] = [{ k: 'comment', text: `${header} only counts here: its trips and ${name}'s last value in closed form` }];
-  for (const c of counters) out.push({ k: 'assign', name: c, value: p('add', { k: 'var', name: c }, { k: 'cond', test, then: count, else: num(0) }) });
-  out.push({ k: 'assign', name, value: { k: 'cond', test, then: end, else: i } });
+  for (const c of counters) out.push({ k: 'assign', name: c, value: fold({ k: 'prim', op: 'add', args: [{ k: 'var', name: c }, trips] }) });
+  out.push({ k: 'assign', name, value: end });
   return out;
+}
+
+/**
+ * A loop `while (i op bound) { ...; i += step }` entered with i = start, for integers: how many
+ * times it runs (none when the test fails at once, NaN included) and the value i ends with.
+ */
+export function countingClosedForm(op: '<' | '<=' | '>' | '>=', step: 1 | -1, start: GExpr, bound: GExpr): { trips: GExpr; end: GExpr } {
+  const p = (o: 'add' | 'sub', a: GExpr, b: GExpr): GExpr => fold({ k: 'prim', op: o, args: [a, b] });
+  const inclusive = op === '<=' || op === '>=';
+  let count = step === 1 ? p('sub', bound, start) : p('sub', start, bound);
+  if (inclusive) count = p('add', count, num(1));
+  const last = inclusive ? p(step === 1 ? 'add' : 'sub', bound, num(1)) : bound;
+  const test: GExpr = fold({ k: 'compare', op, a: start, b: bound });
+  return { trips: fold({ k: 'cond', test, then: count, else: num(0) }), end: fold({ k: 'cond', test, then: last, else: start }) };
 }
 
 /** How many times each name is read, over the whole function. */

@@ -19,7 +19,7 @@ import {
 } from './jsast.ts';
 import { adjointBase, gradientFunctionName, partialAdjointBase, seedBase, STACK_BASE } from './naming.ts';
 import { collectVars, normalize, walkNStmts, type NFunction, type NStmt } from './normalize.ts';
-import { fold, optimize } from './optimize.ts';
+import { countingClosedForm, fold, optimize } from './optimize.ts';
 
 /** Names of the stack machinery (STACK_BASE comes from naming.ts; these sit beside it). */
 const TOP_BASE = 'top';
@@ -101,7 +101,7 @@ class AliasClasses {
 
 class ReverseGenerator {
   private readonly types: Map<string, ValueType>;
-  private readonly aliases = new AliasClasses();
+  private aliases = new AliasClasses();
   private readonly active = new Set<string>();
   private readonly ints = new Set<string>();
   /** The first assignment of each variable, in program order, and how many there are. */
@@ -121,11 +121,82 @@ class ReverseGenerator {
     ge: (a, b) => ({ k: 'cond', test: { k: 'compare', op: '>=', a, b }, then: num(1), else: num(0) }),
   };
 
-  constructor(private nf: NFunction, private wrt: string[], private options: GradientOptions) {
+  constructor(private nf: NFunction, private readonly wrt: string[], private readonly options: GradientOptions) {
     this.types = nf.types;
     for (const p of nf.params) this.types.set(p.name, p.type);
     this.paramNames = new Set(nf.params.map((p) => p.name));
     this.analyse();
+    // Name the costly intermediate values the adjoint needs, then look again at the new body.
+    const named = this.nameIntermediates(nf.body);
+    if (named !== nf.body) {
+      this.nf = { ...nf, body: named };
+      this.analyse();
+    }
+  }
+
+  /**
+   * tangent names every intermediate value (ANF); here only the costly ones the adjoint sweep
+   * needs get a name: `out += w[j] * Math.tanh(a)` becomes `tanh = Math.tanh(a); out += w[j] *
+   * tanh`, so the adjoint reads tanh instead of computing it again. What a partial needs is read
+   * off the rules table itself, by running each rule over sets of the values it mentions.
+   */
+  private nameIntermediates(list: NStmt[]): NStmt[] {
+    let changed = false;
+    const out: NStmt[] = [];
+    for (const s of list) {
+      if (s.k === 'if') {
+        const then = this.nameIntermediates(s.then);
+        const other = this.nameIntermediates(s.else);
+        if (then !== s.then || other !== s.else) changed = true;
+        out.push({ ...s, then, else: other });
+        continue;
+      }
+      if (s.k === 'while') {
+        const body = this.nameIntermediates(s.body);
+        if (body !== s.body) changed = true;
+        out.push({ ...s, body });
+        continue;
+      }
+      const wanted = new Set<Expr>();
+      if (this.isActive(s.name)) this.wantedValues(s.value, true, wanted);
+      if (wanted.size === 0) { out.push(s); continue; }
+      changed = true;
+      const hoist = (e: Expr): Expr => {
+        if (e.k !== 'prim') return e;
+        const node: Expr = { ...e, args: e.args.map(hoist) };
+        if (!wanted.has(e)) return node;
+        const name = this.nf.namer.fresh(e.op);
+        this.types.set(name, 'num');
+        out.push({ k: 'assign', name, value: node, loc: e.loc });
+        return { k: 'var', name };
+      };
+      out.push({ ...s, value: hoist(s.value) });
+    }
+    return changed ? out : list;
+  }
+
+  /** The costly subexpressions of e whose values the adjoint of `target = e` would compute. */
+  private wantedValues(e: Expr, isRoot: boolean, into: Set<Expr>): void {
+    if (e.k !== 'prim' || !this.exprActive(e)) return;
+    const depends: Field<Set<number>> = {
+      constant: () => new Set(),
+      prim: (_op, args) => new Set(args.flatMap((a) => [...a])),
+      ge: (a, b) => new Set([...a, ...b]),
+    };
+    const partials = RULES[e.op].partials(depends, e.args.map((_, k) => new Set([k])), new Set([-1]));
+    // A value the adjoint reads: costly ones get a name; a cheap one is recomputed from its parts.
+    const need = (x: Expr): void => {
+      if (x.k !== 'prim') return;
+      if (costly(x)) into.add(x);
+      else x.args.forEach(need);
+    };
+    e.args.forEach((a, k) => {
+      if (!this.exprActive(a)) return;
+      for (const d of partials[k]) {
+        if (d === -1) { if (!isRoot) need(e); } else need(e.args[d]);
+      }
+    });
+    for (const a of e.args) this.wantedValues(a, false, into);
   }
 
   private rep(name: string): string {
@@ -147,6 +218,10 @@ class ReverseGenerator {
 
   private analyse(): void {
     const body = this.nf.body;
+    this.aliases = new AliasClasses();
+    for (const set of [this.active, this.ints, this.writtenArrays]) set.clear();
+    this.firstAssign.clear();
+    this.assignTotal.clear();
     const assigns: { target: string; value: Expr }[] = [];
     walkNStmts(body, (s) => {
       if (s.k === 'assign') {
@@ -314,7 +389,7 @@ class ReverseGenerator {
     const fwd: GStmt[] = [];
     const blocks: GStmt[][] = [];
     list.forEach((s, k) => {
-      const r = this.visitStmt(s, depth, plans.has(k));
+      const r = this.visitStmt(s, depth, plans.has(k), list[k - 1]);
       fwd.push(...r.fwd);
       blocks.push(r.adj);
     });
@@ -361,7 +436,7 @@ class ReverseGenerator {
     return this.pairs++;
   }
 
-  private visitStmt(s: NStmt, depth: number, recomputed = false): { fwd: GStmt[]; adj: GStmt[] } {
+  private visitStmt(s: NStmt, depth: number, recomputed = false, previous?: NStmt): { fwd: GStmt[]; adj: GStmt[] } {
     const fwd: GStmt[] = [];
     const adj: GStmt[] = [];
     switch (s.k) {
@@ -429,10 +504,17 @@ class ReverseGenerator {
         fwd.push(assign(trips, num(0)), {
           k: 'while', test: this.g(s.test),
           body: [assign(trips, { k: 'prim', op: 'add', args: [v(trips), num(1)] }), ...body.fwd],
-          ...(counter ? { counter } : {}),
+          ...(counter ? { counter: { name: counter.name, step: counter.step } } : {}),
         });
         adj.push({ k: 'comment', text: `grad of: ${describeLoop(s)}` });
-        if (depth > 0) {
+        const start = counter && previous?.k === 'assign' && previous.name === counter.name ? previous.value : null;
+        if (counter && start && cheap(start) && !collectVars(start, new Set()).has(counter.name) &&
+            !s.body.some((x) => this.modifiesAny(x, new Set([...collectVars(start, new Set())].map((n) => this.rep(n)))))) {
+          // `i = start; while (i < bound) { ...; i++ }`: the adjoint sweep works out the trip count
+          // and where i ended from start and bound, which it still has, instead of saving them.
+          const { trips: count, end } = countingClosedForm(counter.op, counter.step, this.g(start), this.g(counter.bound));
+          adj.push(assign(trips, count), assign(counter.name, end));
+        } else if (depth > 0) {
           const p = this.pair();
           fwd.push({ k: 'push', value: v(trips), pair: p, stack: 'num' });
           adj.push(assign(trips, { k: 'pop', stack: 'num' }, p));
@@ -451,11 +533,11 @@ class ReverseGenerator {
    * level of the body) and B an integer the body does not change: the trip count has a closed
    * form, which the optimizer uses when nothing else is left in the forward loop.
    */
-  private countingLoop(s: Extract<NStmt, { k: 'while' }>): { name: string; step: 1 | -1 } | null {
+  private countingLoop(s: Extract<NStmt, { k: 'while' }>): Counting | null {
     const t = s.test;
     if (t.k !== 'compare' || !['<', '<=', '>', '>='].includes(t.op)) return null;
     const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-    const [i, bound, op] = t.a.k === 'var' && this.ints.has(t.a.name) ? [t.a.name, t.b, t.op] : t.b.k === 'var' && this.ints.has(t.b.name) ? [t.b.name, t.a, flip[t.op]] : [null, t.b, t.op];
+    const [i, bound, op] = (t.a.k === 'var' && this.ints.has(t.a.name) ? [t.a.name, t.b, t.op] : t.b.k === 'var' && this.ints.has(t.b.name) ? [t.b.name, t.a, flip[t.op]] : [null, t.b, t.op]) as [string | null, Expr, '<' | '<=' | '>' | '>='];
     if (i === null || this.isActive(i) || !this.isInt(bound) || collectVars(bound, new Set()).has(i)) return null;
     const step = op === '<' || op === '<=' ? 1 : -1;
     let updates = 0;
@@ -464,7 +546,7 @@ class ReverseGenerator {
     if (updates !== 1 || !update || this.invertibleStep(update) !== step) return null;
     const reads = new Set([...collectVars(bound, new Set())].map((n) => this.rep(n)));
     if (s.body.some((x) => this.modifiesAny(x, reads))) return null;
-    return { name: i, step };
+    return { name: i, step, op, bound };
   }
 
   /** `i = i + c` on an integer counter: the adjoint sweep undoes it with `i = i - c` instead of a pop. */
@@ -579,11 +661,27 @@ class ReverseGenerator {
   }
 }
 
+interface Counting {
+  name: string;
+  step: 1 | -1;
+  op: '<' | '<=' | '>' | '>=';
+  bound: Expr;
+}
+
 interface Recompute {
   name: string;
   value: Expr;
   /** The recomputation goes just before the adjoint of statement `before` of the loop body. */
   before: number;
+}
+
+/** Operations worth a name rather than a second evaluation: the transcendental ones. */
+const COSTLY = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
+  'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'cbrt', 'hypot']);
+
+function costly(e: Extract<Expr, { k: 'prim' }>): boolean {
+  if (e.op === 'pow') { const b = e.args[1]; return !(b.k === 'num' && Number.isInteger(b.value) && Math.abs(b.value) <= 4); }
+  return COSTLY.has(e.op);
 }
 
 /** Cheaper to recompute than to save and restore: arithmetic and array reads, a few of them. */
