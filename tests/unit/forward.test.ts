@@ -9,7 +9,7 @@ import { argsOf, gradientFromSlots, validatePoint } from '../../src/point.ts';
 import { compileProgram } from '../../src/interp/compile.ts';
 import type { EngineContext } from '../../src/engines/types.ts';
 import { forwardGradient, sweep } from '../../src/engines/forward/sweep.ts';
-import { tangentGradientRunner } from '../../src/engines/forward/index.ts';
+import { tangentGradientRunner, type SweepComparison } from '../../src/engines/forward/index.ts';
 import { compileTangent, generateTangent } from '../../src/codegen/tangent.ts';
 import { engineById } from '../../src/engines/registry.ts';
 import { isError, prepare, runGradient, type GradResponse } from '../../src/run.ts';
@@ -76,10 +76,12 @@ describe('the forward engine through the registry and the JSON contract', () => 
   it('measures n sweeps against one reverse sweep as data (values not asserted)', () => {
     const prepared = prepare('function f(a) { let s = 0; for (const v of a) s += v * v; return s; }', { a: [1, 2, 3] });
     const out = engineById('forward')!.run(prepared.context({}));
-    const c = out.comparison as Record<string, number>;
+    const c = out.comparison as SweepComparison;
     expect(c.sweeps).toBe(3);
-    for (const key of ['f_micros', 'tangent_sweep_micros', 'dual_sweep_micros', 'tape_sweep_micros', 'break_even_inputs', 'reverse_code_micros']) expect(typeof c[key]).toBe('number');
-    expect(c.tape_length).toBeGreaterThan(0);
+    for (const key of ['f_micros', 'tangent_sweep_micros', 'tangent_gradient_micros', 'reverse_code_micros'] as const) expect(typeof c[key]).toBe('number');
+    for (const key of ['dual_sweep_micros', 'dual_gradient_micros', 'tape_sweep_micros', 'break_even_inputs'] as const) expect(typeof c.interpreter![key]).toBe('number');
+    // the tape records the 3 inputs, 3 products and 3 sums: 9 nodes
+    expect(c.interpreter!.tape_length).toBe(9);
     expect(out.notes.join(' ')).toMatch(/one sweep per input: 3 here/);
   });
 

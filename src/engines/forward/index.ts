@@ -4,7 +4,7 @@
 
 import { Tape, type TapeVar } from '../../ad/tape.ts';
 import { DualAlgebra, type KinkHit } from '../../algebras/dual.ts';
-import { compileTangent, generateTangent, type TangentCode, type TangentFunction } from '../../codegen/tangent.ts';
+import { compileTangent, generateTangent, type TangentFunction } from '../../codegen/tangent.ts';
 import { generateGradient } from '../../codegen/reverse.ts';
 import { floatAlgebra, type Value } from '../../interp/algebra.ts';
 import { Interpreter } from '../../interp/interpreter.ts';
@@ -129,21 +129,23 @@ export const forwardEngine: Engine = {
     const n = generated.length;
     const lines = code.source.split('\n').length;
     const cost: Record<string, number | string> = { sweeps: n, operations_per_sweep: operationsPerSweep, lines, path };
-    const comparison = ctx.options.measure === false ? undefined : compare(ctx, code, tangent, n);
+    const comparison = ctx.options.measure === false ? undefined : compare(ctx, tangent, n, operationsPerSweep);
     if (comparison) {
       const c = comparison;
       Object.assign(cost, {
         f_micros: round(c.f_micros),
         sweep_micros: round(c.tangent_sweep_micros),
         gradient_micros: round(c.tangent_gradient_micros),
-        dual_sweep_micros: round(c.dual_sweep_micros),
-        tape_sweep_micros: round(c.tape_sweep_micros),
-        tape_length: c.tape_length,
+        gradient_over_f: round(c.tangent_gradient_micros / c.f_micros),
         reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : round(c.reverse_code_micros),
       });
       const reverseCode = c.reverse_code_micros === null ? '' : `, against ${time(c.reverse_code_micros)} for reverse mode's generated gradient function (${fmt(c.reverse_code_micros / c.f_micros)}× f), which sweeps forward once and back once whatever n is`;
       notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep (${fmt(c.tangent_sweep_micros / c.f_micros)}× f), so ${time(c.tangent_gradient_micros)} for the gradient (${fmt(c.tangent_gradient_micros / c.f_micros)}× f)${reverseCode}.`);
-      notes.push(`On the interpreter: ${n} dual-number sweeps take ${n} × ${time(c.dual_sweep_micros)} = ${time(c.dual_gradient_micros)}, against ${time(c.tape_sweep_micros)} for one reverse sweep over a tape of ${c.tape_length} nodes, which gives the whole gradient at once: there forward mode wins below about ${c.break_even_inputs} input${c.break_even_inputs === 1 ? '' : 's'}.`);
+      const i = c.interpreter;
+      if (i) {
+        Object.assign(cost, { dual_sweep_micros: round(i.dual_sweep_micros), tape_sweep_micros: round(i.tape_sweep_micros), tape_length: i.tape_length });
+        notes.push(`On the interpreter: ${n} dual-number sweeps take ${n} × ${time(i.dual_sweep_micros)} = ${time(i.dual_gradient_micros)}, against ${time(i.tape_sweep_micros)} for one reverse sweep over a tape of ${i.tape_length} nodes, which gives the whole gradient at once: there forward mode wins below about ${i.break_even_inputs} input${i.break_even_inputs === 1 ? '' : 's'}.`);
+      }
     }
     return {
       gradient,
@@ -162,9 +164,9 @@ export const forwardEngine: Engine = {
 };
 
 /**
- * n forward sweeps against one reverse sweep, like for like: on the interpreter (a dual-number
- * sweep against recording a tape and sweeping it back), and one sweep of the compiled tangent code
- * against one evaluation of compiled f.
+ * n forward sweeps against one reverse sweep, like for like: one sweep of the compiled tangent
+ * code against reverse mode's generated gradient function, and on the interpreter a dual-number
+ * sweep against recording a tape and sweeping it back.
  */
 export interface SweepComparison {
   sweeps: number;
@@ -173,20 +175,26 @@ export interface SweepComparison {
   tangent_sweep_micros: number;
   /** n calls of it: the whole gradient by forward mode on the compiled path. */
   tangent_gradient_micros: number;
-  /** One forward sweep on the interpreter over dual numbers. */
-  dual_sweep_micros: number;
-  /** n of them: the whole gradient by forward mode on the interpreter. */
-  dual_gradient_micros: number;
-  /** One reverse sweep on the interpreter (record the tape, sweep it back): the whole gradient. */
-  tape_sweep_micros: number;
-  tape_length: number;
-  /** How many inputs forward mode can afford before one reverse sweep is cheaper (interpreted). */
-  break_even_inputs: number;
   /** Reverse mode's generated gradient function (one forward and one backward sweep), compiled; null if it cannot be generated. */
   reverse_code_micros: number | null;
+  /** The interpreter side; null where one sweep is too long to time inside a run. */
+  interpreter: {
+    /** One forward sweep over dual numbers. */
+    dual_sweep_micros: number;
+    /** n of them: the whole gradient by forward mode on the interpreter. */
+    dual_gradient_micros: number;
+    /** One reverse sweep (record the tape, sweep it back): the whole gradient. */
+    tape_sweep_micros: number;
+    tape_length: number;
+    /** How many inputs forward mode can afford before one reverse sweep is cheaper. */
+    break_even_inputs: number;
+  } | null;
 }
 
-function compare(ctx: EngineContext, code: TangentCode, tangent: TangentFunction, n: number): SweepComparison {
+/** Interpreter sweeps longer than this (in operations) are not timed inside a run. */
+const MAX_TIMED_OPERATIONS = 100_000;
+
+function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operationsPerSweep: number): SweepComparison {
   const zeros = ctx.wrt.map((name) => {
     const x = ctx.at[name];
     return Array.isArray(x) ? new Array<number>(x.length).fill(0) : 0;
@@ -194,9 +202,6 @@ function compare(ctx: EngineContext, code: TangentCode, tangent: TangentFunction
   const call = [...ctx.args, ...zeros];
   // A sweep costs the same along any direction, so the zero direction stands for all of them.
   const tangentSweep = quickMicros(() => tangent.apply(null, call));
-  const dualSweep = quickMicros(() => sweep(ctx.program, ctx.at, {}));
-  const reverse = reverseSweepOnTape(ctx.program, ctx.at);
-  const tapeSweep = quickMicros(reverse);
   let reverseCode: number | null = null;
   try {
     const gradient = generateGradient(ctx.program, { wrt: ctx.wrt }).fn;
@@ -204,17 +209,26 @@ function compare(ctx: EngineContext, code: TangentCode, tangent: TangentFunction
   } catch {
     reverseCode = null; // reverse mode refuses this function; its card says why
   }
+  let interpreter: SweepComparison['interpreter'] = null;
+  if (operationsPerSweep <= MAX_TIMED_OPERATIONS) {
+    const dualSweep = quickMicros(() => sweep(ctx.program, ctx.at, {}));
+    const reverse = reverseSweepOnTape(ctx.program, ctx.at);
+    const tapeSweep = quickMicros(reverse);
+    interpreter = {
+      dual_sweep_micros: dualSweep,
+      dual_gradient_micros: n * dualSweep,
+      tape_sweep_micros: tapeSweep,
+      tape_length: reverse(),
+      break_even_inputs: Math.max(1, Math.floor(tapeSweep / dualSweep)),
+    };
+  }
   return {
-    reverse_code_micros: reverseCode,
     sweeps: n,
     f_micros: quickMicros(() => ctx.f(...ctx.args)),
     tangent_sweep_micros: tangentSweep,
     tangent_gradient_micros: n * tangentSweep,
-    dual_sweep_micros: dualSweep,
-    dual_gradient_micros: n * dualSweep,
-    tape_sweep_micros: tapeSweep,
-    tape_length: reverse(),
-    break_even_inputs: Math.max(1, Math.floor(tapeSweep / dualSweep)),
+    reverse_code_micros: reverseCode,
+    interpreter,
   };
 }
 

@@ -8,8 +8,11 @@ import { DEFAULT_BUDGET, Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
 import { slotsOf, type Point } from '../../point.ts';
 
-/** All sweeps of one gradient together may execute at most this many interpreter operations. */
-export const FORWARD_BUDGET = 20_000_000;
+/**
+ * All sweeps of one gradient together may execute at most this many interpreter operations (about
+ * half a second); past it the engine uses the compiled tangent code, which is far faster.
+ */
+export const FORWARD_BUDGET = 5_000_000;
 
 /** A direction: a number per number parameter, an array per array parameter; absent means 0. */
 export type Direction = Record<string, number | number[]>;
