@@ -7,6 +7,7 @@
 import { PRIMITIVES, type Primitive } from '../ir/primitives.ts';
 import type { FnOp, SNode, Store } from './node.ts';
 import type { Raw } from './raw.ts';
+import type { Field } from '../rules/field.ts';
 
 type Prim = Extract<Raw, { k: 'prim' }>;
 
@@ -95,13 +96,31 @@ export class Canonicalizer {
       if (factors.length <= 64) return factors.reduce((acc, f) => S.mul(acc, f));
       return S.mul(...factors);
     }
-    const args = parts.map((p) => get(p.node));
-    switch (n.op) {
-      case 'pow': return S.pow(args[0], args[1]);
-      case 'sqrt': return S.sqrt(args[0]);
-      default:
-        if (!FUNCTIONS.has(n.op)) throw new Error(`unknown primitive ${n.op}`);
-        return S.fn(n.op as FnOp, args);
-    }
+    return canonicalPrim(S, n.op, parts.map((p) => get(p.node)));
   }
+}
+
+/** One primitive applied to canonical arguments. */
+export function canonicalPrim(S: Store, op: Primitive, args: SNode[]): SNode {
+  switch (op) {
+    case 'add': return S.add(args[0], args[1]);
+    case 'sub': return S.sub(args[0], args[1]);
+    case 'mul': return S.mul(args[0], args[1]);
+    case 'div': return S.div(args[0], args[1]);
+    case 'neg': return S.neg(args[0]);
+    case 'pow': return S.pow(args[0], args[1]);
+    case 'sqrt': return S.sqrt(args[0]);
+    default:
+      if (!FUNCTIONS.has(op)) throw new Error(`unknown primitive ${op}`);
+      return S.fn(op as FnOp, args);
+  }
+}
+
+/** The rules table's Field over canonical nodes (`ge` needs values, so it is given them). */
+export function canonicalField(S: Store, value: (n: SNode) => number): Field<SNode> {
+  return {
+    constant: (c) => S.num(c),
+    prim: (op, args) => canonicalPrim(S, op, args),
+    ge: (a, b) => (value(a) >= value(b) ? S.one : S.zero),
+  };
 }

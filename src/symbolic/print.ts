@@ -62,7 +62,7 @@ export class Printer {
       case 'sym': return { t: 'sym', name: n.name };
       case 'add': {
         const terms = n.args.map((a) => (hasNegativeSign(a) ? { minus: true, node: S.neg(a) } : { minus: false, node: a }));
-        terms.sort((a, b) => this.degree(b.node) - this.degree(a.node) || this.compareKeys(a.node, b.node));
+        terms.sort((a, b) => this.compareTerms(a.node, b.node));
         // Lead with a positive term where there is one: 1 - x rather than -x + 1.
         const first = terms.findIndex((t) => !t.minus);
         if (first > 0) terms.unshift(...terms.splice(first, 1));
@@ -158,6 +158,11 @@ export class Printer {
     if (k.length > 48) k = k.slice(0, 48);
     this.keys.set(n.id, k);
     return k;
+  }
+
+  /** The order terms of a sum are printed in: by descending degree, then by a structural key. */
+  compareTerms(a: SNode, b: SNode): number {
+    return this.degree(b) - this.degree(a) || this.compareKeys(a, b);
   }
 
   private compareKeys(a: SNode, b: SNode): number {

@@ -108,6 +108,7 @@ export class Simplifier {
         if (trig) yield this.again(trig);
         yield* this.factorTerms(n);
         if (!small) break;
+        yield* this.collect(n);
         yield this.again(linearizeTrig(S, this.expand(n) ?? n));
         yield this.together(n);
         if (this.hasProductOfSums(n)) yield this.expand(n);
@@ -207,6 +208,32 @@ export class Simplifier {
       yield S.held([S.numOf(g), ...factors, simpler]);
       const negated = this.again(S.neg(inner)) ?? S.neg(inner);
       yield S.held([S.numOf(negNum(g)), ...factors, negated]);
+    }
+  }
+
+  /**
+   * Some terms of a sum share a factor the others lack: x^x ln x + x^x + y = x^x (ln x + 1) + y.
+   * Tries the few factors shared by the most terms.
+   */
+  *collect(sum: SNode): Generator<SNode | null> {
+    const S = this.S;
+    const where = new Map<number, { base: SNode; terms: number[]; polynomial: boolean }>();
+    sum.args.forEach((t, i) => {
+      for (const { base, exp } of factorsOf(S, S.splitCoeff(t)[1])) {
+        const e = where.get(base.id) ?? { base, terms: [], polynomial: true };
+        e.terms.push(i);
+        if (base.kind !== 'sym' || exp.kind !== 'num') e.polynomial = false;
+        where.set(base.id, e);
+      }
+    });
+    // Plain symbols are left alone: collecting them turns 3x^2 - 4x + 5 into Horner's x(3x - 4) + 5,
+    // smaller by a count but harder to read.
+    const shared = [...where.values()].filter((e) => !e.polynomial && e.terms.length >= 2 && e.terms.length < sum.args.length).sort((a, b) => b.terms.length - a.terms.length).slice(0, 3);
+    for (const { terms } of shared) {
+      const group = S.add(...terms.map((i) => sum.args[i]));
+      if (group.kind !== 'add') continue;
+      const rest = sum.args.filter((_, i) => !terms.includes(i));
+      for (const f of this.factorTerms(group)) if (f) yield S.add(f, ...rest);
     }
   }
 

@@ -167,6 +167,16 @@ describe('symbolic: rules mathjs derivative() lacks', () => {
   });
 });
 
+describe('symbolic: derivation steps (data for the steps view)', () => {
+  it('names each rule applied, one KaTeX line per step', () => {
+    const out = run('function f(x) {\n  return x * Math.sin(x * x);\n}', { x: 0.5 });
+    const steps = (out.steps as Record<string, { steps: { rule: string; latex: string }[]; truncated: boolean }>).x;
+    expect(steps.truncated).toBe(false);
+    expect(steps.steps.map((s) => s.rule)).toEqual(['product rule', 'chain rule with the sin rule', 'power rule']);
+    expect(steps.steps[0].latex).toBe('\\frac{d}{dx}\\left[x \\sin\\left(x^{2}\\right)\\right] = \\sin\\left(x^{2}\\right) + x \\cdot \\frac{d}{dx}\\left[\\sin\\left(x^{2}\\right)\\right]');
+  });
+});
+
 describe('symbolic: expression swell and the budget', () => {
   const sin8 = `function f(x) {\n  return ${'Math.sin('.repeat(8)}x${')'.repeat(8)};\n}`;
   const product10 = `function f(x) {\n  return ${Array.from({ length: 10 }, (_, i) => `(x + ${i + 1})`).join(' * ')};\n}`;

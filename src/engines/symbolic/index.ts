@@ -11,6 +11,7 @@ import { gradientFromSlots } from '../../point.ts';
 import { compileGradient, generateGradient } from '../../symbolic/codegen.ts';
 import type { SNode } from '../../symbolic/node.ts';
 import { cseSize, DEFAULT_BUDGET, differentiate, type Symbolic } from '../../symbolic/pipeline.ts';
+import { derivationSteps, type Derivation } from '../../symbolic/steps.ts';
 import { SwellError } from '../../symbolic/trace.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { conventionNotes, validityNotes } from './notes.ts';
@@ -120,6 +121,18 @@ function aligned(rows: string[]): string {
   return `\\begin{aligned} ${rows.join(' \\\\ ')} \\end{aligned}`;
 }
 
+/** f's size in nodes up to which the derivation is shown step by step. */
+const STEPS_MAX_NODES = 160;
+
+/** Derivation steps per partial (for the "steps" view), or why there are none. */
+function derivations(sym: Symbolic): Record<string, Derivation> | { tooLong: string } {
+  if (sym.f.nodes > STEPS_MAX_NODES) return { tooLong: `f has ${fmtCount(sym.f.nodes)} nodes: too long to differentiate step by step (up to ${STEPS_MAX_NODES})` };
+  const partial = sym.trace.slots.length > 1;
+  const out: Record<string, Derivation> = {};
+  for (const p of sym.partials) out[p.slot.name] = derivationSteps(sym.S, sym.printer, sym.f, p.slot.name, { partial, value: sym.evaluate });
+  return out;
+}
+
 function traced(ctx: EngineContext, options: SymbolicOptions): Symbolic {
   try {
     return differentiate(ctx.program, ctx.at, ctx.wrt, { budget: options.budget, simplify: options.simplify });
@@ -180,6 +193,7 @@ export const symbolicEngine: Engine = {
       f_expression: fFits ? P.text(sym.f) : null,
       stages,
       budget: sym.budget,
+      steps: derivations(sym),
     };
   },
 
