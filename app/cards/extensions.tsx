@@ -129,12 +129,15 @@ function SymbolicBody(ctx: CardContext) {
   const view = useStore((s) => s.views[ctx.engineId]) ?? 'simplified';
   const stages = readStages(ctx.result.stages);
   const stage = stageMatching(stages, view);
-  // The simplified stage is what `derivatives` holds; the others come from `stages` when present.
-  const derivatives = stage && Object.keys(stage.derivatives).length > 0 ? stage.derivatives : ctx.result.derivatives;
+  // A stage either gives a formula per partial (raw, simplified) or one block (CSE, with its
+  // temporaries); with neither, the engine's own `derivatives` (the simplified stage) are shown.
+  const perPartial = stage && Object.keys(stage.derivatives).length > 0;
+  const block = !perPartial && stage?.latex ? stage.latex : null;
+  const derivatives = perPartial ? stage.derivatives : block ? {} : ctx.result.derivatives;
   const sizes = stages.filter((s) => s.size !== undefined);
   return (
     <>
-      {stage?.latex && <div className="stage-latex"><StageLatex tex={stage.latex} /></div>}
+      {block && <div className="stage-latex" data-stage-latex={stage!.id}><StageLatex tex={block} /></div>}
       <Partials {...ctx} derivatives={derivatives} />
       {sizes.length > 0 && (
         <p className="stage-sizes" data-stage-sizes>
@@ -203,9 +206,12 @@ function TapeTable({ tape }: { tape: unknown }) {
 
 function ReverseBody(ctx: CardContext) {
   const view = useStore((s) => s.views[ctx.engineId]) ?? 'code';
-  const [codeStage, setCodeStage] = useState<string | null>(null);
   const stages = readStages(ctx.result.stages).filter((s) => s.source);
-  const chosen = stages.find((s) => s.id === codeStage);
+  // The stage whose code is the engine's own `source` is the one shown first.
+  const final = stages.find((s) => s.source === ctx.result.source);
+  const [codeStage, setCodeStage] = useState<string | null>(null);
+  const chosen = stages.find((s) => s.id === codeStage) ?? final;
+  const choices = final ? stages : [{ id: 'final', label: 'final' } as Stage, ...stages];
   return (
     <>
       <Partials {...ctx} />
@@ -220,7 +226,7 @@ function ReverseBody(ctx: CardContext) {
               name={`${ctx.engineId}-code-stage`}
               label="Which stage of the generated code to show"
               value={chosen?.id ?? 'final'}
-              choices={[{ id: 'final', label: 'final' }, ...stages.map((s) => ({ id: s.id, label: s.label }))]}
+              choices={choices.map((s) => ({ id: s.id, label: s.label }))}
               onChange={(id) => setCodeStage(id === 'final' ? null : id)}
             />
           )}

@@ -28,6 +28,7 @@ export function EditorPane() {
       <Suspense fallback={<EditorFallback />}>
         <MonacoEditor />
       </Suspense>
+      <p className="editor-hint" id="editor-hint">Tab indents; Ctrl+M, then Tab, leaves the editor. Type <code>Math.</code> for the functions ddx knows.</p>
       {error && (
         <p className="source-error" role="alert" data-source-error={error.kind}>
           <strong>{error.kind}</strong>

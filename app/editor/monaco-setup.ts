@@ -20,6 +20,8 @@ import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 // Flags invisible and look-alike characters (a pasted link could hide them); runs in the editor worker.
 import 'monaco-editor/editor/contrib/unicodeHighlighter/browser/unicodeHighlighter';
 import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations';
+// Ctrl+M makes Tab move focus out of the editor instead of indenting: the page stays keyboard-navigable.
+import 'monaco-editor/editor/contrib/toggleTabFocusMode/browser/toggleTabFocusMode';
 import 'monaco-editor/editor/browser/coreCommands';
 import { mathDoc, mathDocMarkdown, MATH_DOCS } from './math-docs.ts';
 
@@ -80,6 +82,9 @@ export function createEditor(element: HTMLElement, value: string, dark: boolean)
     fontSize: 14,
     lineNumbersMinChars: 3,
     scrollBeyondLastLine: false,
+    // The editor column is narrow (and a phone narrower): wrap rather than scroll sideways.
+    wordWrap: 'on',
+    wrappingIndent: 'indent',
     padding: { top: 6, bottom: 6 },
     wordBasedSuggestions: 'off',
     tabSize: 2,

@@ -28,7 +28,7 @@ function freePort(): Promise<number> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = resolve(import.meta.dirname, '../..');
   const outDir = resolve(root, 'dist');
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
   const port = await freePort();
   const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
   const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`;

@@ -27,6 +27,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   browser = await openBrowser(DESKTOP);
+  await browser.page.goto(baseUrl);
+  await waitForEditor(browser.page);
+  await waitForCards(browser.page);
 });
 
 afterAll(async () => {
@@ -36,9 +39,6 @@ afterAll(async () => {
 describe('the playground', () => {
   it('shows 7 for d/dx of the typed autograd example, and LaTeX in the symbolic card', async () => {
     const { page, errors } = browser;
-    await page.goto(baseUrl);
-    await waitForEditor(page);
-    await waitForCards(page);
     expect(await page.locator('[data-engine]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-engine')))).toEqual(
       ['manual', 'numeric', 'symbolic', 'reverse', 'forward'].filter((id) => registered.includes(id as never)),
     );
@@ -257,6 +257,58 @@ describe('the playground', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('marks fence errors in the editor at their line and column, and completes and explains Math.*', async () => {
+    const { page, errors } = browser;
+    await settle(page, () => typeSource(page, 'function f(x) {\nreturn this.x;'));
+    await page.waitForSelector('[data-source-error="unsupported"]');
+    // Monaco indents the new line by two spaces, so `this` starts at column 10 of line 2.
+    expect(await editorText(page)).toMatch(/^function f\(x\) \{\n  return this\.x;/);
+    expect(await page.locator('[data-source-error]').textContent()).toMatch(/line 2, column 10.*this/s);
+    await page.waitForSelector('.monaco-editor .squiggly-error');
+    const squiggle = await page.locator('.monaco-editor .squiggly-error').boundingBox();
+    const line2 = await page.locator('.monaco-editor .view-line').nth(1).boundingBox();
+    expect(Math.abs(squiggle!.y - line2!.y)).toBeLessThan(line2!.height);
+
+    await settle(page, () => typeSource(page, 'function f(x) {\nreturn Math.'));
+    await page.waitForSelector('.monaco-editor .suggest-widget.visible');
+    const labels = await page.locator('.monaco-editor .suggest-widget .monaco-list-row').allInnerTexts();
+    expect(labels.join(' ')).toMatch(/abs|acos|asin/);
+    await page.keyboard.type('sinh');
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-editor .view-line span', { hasText: 'sinh' }).last().hover();
+    await page.waitForSelector('.monaco-hover:not(.hidden) :text("Hyperbolic sine")', { timeout: 5000 });
+    expect(errors).toEqual([]);
+  });
+
+  it('labels every control and reaches the cards from the keyboard', async () => {
+    const { page } = browser;
+    await loadExample(page, 'autograd');
+    const unlabelled = await page.locator('input, select, textarea, button').evaluateAll((els) =>
+      els
+        .filter((el) => !el.closest('.monaco-editor'))
+        .filter((el) => {
+          const e = el as HTMLInputElement;
+          const text = (e.getAttribute('aria-label') ?? '') + (e.labels ? [...e.labels].map((l) => l.textContent).join('') : '') + (e.tagName === 'BUTTON' ? e.textContent : '');
+          return text.trim() === '';
+        })
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    expect(unlabelled).toEqual([]);
+    // From the value of x, Tab walks through the controls and into the cards' own options.
+    await page.getByLabel('Value of x', { exact: true }).focus();
+    const reached = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return el.dataset.option ?? el.getAttribute('aria-label') ?? el.textContent ?? '';
+      }));
+    }
+    expect([...reached]).toContain('Slider for x');
+    if (registered.includes('numeric' as never)) expect([...reached]).toContain('numeric.method');
+    expect([...reached].some((r) => /Move the .* card later/.test(r))).toBe(true);
   });
 
   it('puts no globals on window', async () => {
