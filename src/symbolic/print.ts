@@ -259,6 +259,10 @@ export function render(d: D, style: Style, names?: (name: string) => string): Ou
         const name = style === 'latex' ? `\\operatorname{${d.op}}` : d.op;
         return atom(`${name}${style === 'latex' ? '\\left(' : '('}${args.map((a) => a.text).join(', ')}${style === 'latex' ? '\\right)' : ')'}`);
       }
+      if (style === 'latex' && (d.op === 'max' || d.op === 'min')) {
+        // The rules table's LaTeX for max/min shows one argument only; ddx's are binary.
+        return atom(`\\${d.op}\\left(${args.map((a) => a.text).join(', ')}\\right)`);
+      }
       return applyNotation(RULES[d.op][style], args, style);
     }
   }

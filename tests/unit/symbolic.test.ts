@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import katex from 'katex';
 import { evaluate as mathjsEvaluate } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -67,6 +68,12 @@ describe('symbolic: corpus × points against the mpmath reference, 1e-12 relativ
           const v = point.at[p];
           if (Array.isArray(v)) v.forEach((x, j) => { scope[`${p}_${j}`] = x; }); else scope[p] = v;
         }
+        // Every LaTeX string is KaTeX-ready: KaTeX parses it without error.
+        const stages = out.stages as Record<string, { latex: string | null }>;
+        const latex = [out.f_latex, ...Object.values(stages).map((st) => st.latex), ...Object.values(out.derivatives ?? {}).map((d) => d.latex)];
+        const steps = out.steps as Record<string, { steps: { latex: string }[] }>;
+        if (!('tooLong' in steps)) for (const d of Object.values(steps)) latex.push(...d.steps.map((st) => st.latex));
+        for (const text of latex) if (typeof text === 'string') expect(() => katex.renderToString(text, { throwOnError: true }), `${key}: ${text}`).not.toThrow();
         for (const [name, d] of Object.entries(out.derivatives ?? {})) {
           const [param, index] = name in point.at ? [name, null] : [name.replace(/_\d+$/, ''), Number(/_(\d+)$/.exec(name)![1])];
           const expected = index === null ? (out.gradient[param] as number) : (out.gradient[param] as number[])[index];

@@ -68,7 +68,8 @@ const fmtCount = (n: number) => (n < 1e15 ? Math.round(n).toLocaleString('en-US'
 
 function buildStages(sym: Symbolic, fnName: string, notes: string[]): Stages {
   const P = sym.printer, K = sym.counter, B = sym.budget;
-  const label = (name: string) => `\\frac{\\partial ${formatVar(fnName, 'latex')}}{\\partial ${formatVar(name, 'latex')}}`;
+  const d = sym.trace.slots.length > 1 ? '\\partial ' : 'd';
+  const label = (name: string) => `\\frac{${d}${formatVar(fnName, 'latex')}}{${d}${formatVar(name, 'latex')}}`;
   const textLabel = (name: string) => `d${fnName}_d${name}`;
   const stage = (which: 'raw' | 'simplified'): Stage => {
     const partials: Record<string, StagePart> = {};
