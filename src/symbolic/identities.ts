@@ -242,4 +242,3 @@ function addNumSafe(a: Num | undefined, b: Num): Num {
   return a ? addNum(a, b) : b;
 }
 
-export { float, mulNum, negNum };

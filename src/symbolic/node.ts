@@ -8,7 +8,7 @@
 import { PRIMITIVES, type Primitive } from '../ir/primitives.ts';
 import { RULES } from '../rules/table.ts';
 import {
-  absNum, addNum, float, isExact, isInteger, isMinusOne, isNegative, isOne, isZero, mulNum, negNum,
+  absNum, addNum, float, isExact, isInteger, isNegative, isOne, isZero, mulNum, negNum,
   numKey, powNum, rational, type Num,
 } from './number.ts';
 
@@ -367,4 +367,3 @@ export function isNum(a: SNode, v?: number): boolean {
   return a.kind === 'num' && (v === undefined || a.num.v === v);
 }
 
-export { isMinusOne };

@@ -3,7 +3,7 @@
 // them to expand, to put sums over a common denominator and to cancel exact polynomial factors.
 // Every operation is bounded: past `limit` terms it gives up (returns null) rather than swell.
 
-import { addNum, float, isExact, isInteger, isZero, mulNum, negNum, powNum, type Num, invNum } from './number.ts';
+import { addNum, float, isExact, isInteger, isZero, mulNum, negNum, type Num, invNum } from './number.ts';
 import type { SNode, Store } from './node.ts';
 
 type Mono = [number, number][];
@@ -225,4 +225,3 @@ function compareMono(a: Mono, b: Mono): number {
   return 0;
 }
 
-export { powNum };

@@ -8,7 +8,7 @@
 
 import { OpCounter } from './count.ts';
 import { linearizeTrig, logisticProduct, pythagoreanSubstitutions, trigProduct, trigSum, factorsOf } from './identities.ts';
-import { addNum, float, gcdNum, absNum, invNum, isExact, isInteger, isNegative, isOne, mulNum, negNum, type Num } from './number.ts';
+import { addNum, float, gcdNum, absNum, isExact, isInteger, isNegative, isOne, negNum, type Num } from './number.ts';
 import type { SNode, Store } from './node.ts';
 import { PolyContext, type Poly } from './poly.ts';
 
@@ -341,4 +341,3 @@ export class Simplifier {
   }
 }
 
-export { invNum, mulNum };

@@ -84,7 +84,7 @@ export function derivationSteps(S: Store, P: Printer, f: SNode, wrt: string, opt
           line(n, 'quotient rule', `\\frac{${times(d(num), paren(den))} - ${times(paren(num), d(den))}}{{${paren(den)}}^{2}}`, [num, den]);
           break;
         }
-        const rhs = varying.map((a, i) => varying.map((b, j) => (i === j ? d(b) : paren(b))).reduce(times)).join(' + ');
+        const rhs = varying.map((_, i) => varying.map((b, j) => (i === j ? d(b) : paren(b))).reduce(times)).join(' + ');
         line(n, 'product rule', rhs, varying);
         break;
       }

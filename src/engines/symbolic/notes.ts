@@ -11,6 +11,7 @@ import type { Raw } from '../../symbolic/raw.ts';
 import type { Condition } from '../../symbolic/trace.ts';
 
 const NEGATE: Record<CompareOp, CompareOp> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<', '===': '!==', '!==': '===' };
+const MIRROR: Record<CompareOp, CompareOp> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '===': '===', '!==': '!==' };
 const SHOW: Record<CompareOp, string> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '===': '==', '!==': '!=' };
 /** Conditions listed one by one before the rest are counted. */
 const MAX_LISTED = 6;
@@ -38,6 +39,8 @@ export function validityNotes(conditions: Condition[], events: DiffEvent[], ctx:
   let unlisted = 0;
   const lines = new Set<number>();
   const addCondition = (a: Raw, op: CompareOp, b: Raw, line: number | null | undefined) => {
+    // The input on the left: "x >= 0" rather than "0 <= x".
+    if (isConstant(a) && !isConstant(b)) [a, op, b] = [b, MIRROR[op], a];
     if (a.nodes + b.nodes > 40) {
       // Too long to read in a note (a Newton iteration's test, say): counted, not printed.
       const key = `${line}:${a.nodes}:${b.nodes}:${a.val}`;
