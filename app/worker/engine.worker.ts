@@ -11,6 +11,9 @@ import { parseProgram } from '../../src/lang/parse.ts';
 import { ENGINES, engineById } from '../../src/engines/registry.ts';
 import { prepare, runEngine, type GradResponse, type Prepared } from '../../src/run.ts';
 import { stableJson } from '../permalink.ts';
+import { sliceScan } from '../../src/views/slice.ts';
+import { costScan } from '../../src/views/cost.ts';
+import { swellScan } from '../../src/views/swell.ts';
 import { fitPoint, fitWrt } from './fit-point.ts';
 import type { EngineAnswer, EngineJob, FromWorker, ParamInfo, PrepareAnswer, PrepareJob, ToWorker, WorkerRequests } from './protocol.ts';
 
@@ -25,6 +28,9 @@ const handlers: Handlers = {
   hello: () => ({ engines: ENGINES.map((e) => ({ id: e.id, title: e.title, summary: e.summary })) }),
   prepare: (job) => prepareJob(job),
   engine: (job) => engineJob(job),
+  slice: (job) => sliceScan(job),
+  cost: (job, id) => costScan(job, (fraction) => scope.postMessage({ type: 'progress', id, fraction } satisfies FromWorker)),
+  swell: (job) => swellScan(job),
 };
 
 function prepareJob(job: PrepareJob): PrepareAnswer {

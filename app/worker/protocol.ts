@@ -7,6 +7,9 @@ import type { ErrorInfo } from '../../src/errors.ts';
 import type { EngineResult } from '../../src/engines/types.ts';
 import type { GradOutcome } from '../../src/run.ts';
 import type { Point } from '../../src/point.ts';
+import type { SliceAnswer, SliceJob } from '../../src/views/slice.ts';
+import type { CostAnswer, CostJob } from '../../src/views/cost.ts';
+import type { SwellAnswer, SwellJob } from '../../src/views/swell.ts';
 
 /** What the page knows about an engine: enough to draw its card before any result arrives. */
 export interface EngineInfo {
@@ -65,6 +68,10 @@ export interface WorkerRequests {
   hello: { payload: Record<string, never>; result: { engines: EngineInfo[] } };
   prepare: { payload: PrepareJob; result: PrepareAnswer };
   engine: { payload: EngineJob; result: EngineAnswer };
+  /** The views' scans (src/views): f and each engine's derivative along a slice, the cost as n grows, swell against depth. */
+  slice: { payload: SliceJob; result: SliceAnswer };
+  cost: { payload: CostJob; result: CostAnswer };
+  swell: { payload: SwellJob; result: SwellAnswer };
 }
 
 export type RequestKind = keyof WorkerRequests;

@@ -75,7 +75,7 @@ function checkOptions(options: Record<string, unknown>): CheckOptions {
 }
 
 /** The user's derivative functions compiled to JavaScript; returns one double per wrt slot. */
-function compileDerivatives(setup: ManualSetup): (args: Value<number>[]) => number[] {
+export function compileDerivatives(setup: ManualSetup): (args: Value<number>[]) => number[] {
   const compiled = new Map(setup.functions.map((fn) => [fn.name, compileProgram({ ...setup.program, main: fn.name }) as unknown as (...a: Value<number>[]) => Value<number>]));
   const plan = setup.wrtSlots.map((slot) => {
     const { fn, position } = setup.reportedBy.get(slot)!;

@@ -1,0 +1,139 @@
+// The cost picture's numbers: what one gradient costs as the number of inputs grows, measured on
+// Rosenbrock's function at n = 1 ... 1000 for numeric differences (2n evaluations of f, central),
+// forward mode (n sweeps of the compiled tangent code) and reverse mode (its generated gradient
+// function: one forward and one backward sweep, whatever n is). Code is generated once; only the
+// point changes with n. Each gradient is also checked against Rosenbrock's gradient in closed form.
+
+import { generateGradient } from '../codegen/reverse.ts';
+import { compileTangent, generateTangent } from '../codegen/tangent.ts';
+import { tangentGradientRunner } from '../engines/forward/index.ts';
+import { autoStep, hotGradient, METHODS, type RealMethodId } from '../engines/numeric/methods.ts';
+import { compileProgram } from '../interp/compile.ts';
+import { parseProgram } from '../lang/parse.ts';
+import { slotsOf } from '../point.ts';
+import { medianMicros } from '../timing.ts';
+
+/** The gallery's Rosenbrock, word for word. */
+export const ROSENBROCK_SOURCE = [
+  'function rosenbrock(x) {',
+  '  let s = 0;',
+  '  for (let i = 0; i < x.length - 1; i++) {',
+  '    s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;',
+  '  }',
+  '  return s;',
+  '}',
+  '',
+].join('\n');
+
+export const COST_SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+export const COST_ENGINES = ['numeric', 'forward', 'reverse'] as const;
+export type CostEngine = (typeof COST_ENGINES)[number];
+
+export interface CostJob {
+  sizes?: number[];
+  /** The difference formula for the numeric gradient (central by default). */
+  method?: RealMethodId;
+  /** How long each timing may sample for (the median of short batches). */
+  millisPerMeasure?: number;
+}
+
+export interface CostRow {
+  n: number;
+  /** One evaluation of f, in microseconds. */
+  f_micros: number;
+  /** One whole gradient, in microseconds, per engine. */
+  micros: Record<CostEngine, number>;
+  /** What one gradient takes: f evaluations (numeric) or sweeps over f's operations (forward, reverse). */
+  passes: Record<CostEngine, number>;
+  /** Largest relative error of each engine's gradient against the closed form (a check, not a timing). */
+  error: Record<CostEngine, number>;
+}
+
+export interface CostAnswer {
+  source: string;
+  method: RealMethodId;
+  rows: CostRow[];
+  /** What each engine's passes count, for the legend. */
+  passes: Record<CostEngine, string>;
+  millis: number;
+}
+
+/** The usual start of Rosenbrock's valley, -1.2, 1, -1.2, 1, ... */
+export function rosenbrockPoint(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? -1.2 : 1));
+}
+
+/** Rosenbrock's gradient in closed form: the check for every engine. */
+export function rosenbrockGradient(x: number[]): number[] {
+  const g = x.map(() => 0);
+  for (let i = 0; i < x.length - 1; i++) {
+    const d = x[i + 1] - x[i] ** 2;
+    g[i] += -400 * x[i] * d - 2 * (1 - x[i]);
+    g[i + 1] += 200 * d;
+  }
+  return g;
+}
+
+function worstError(got: ArrayLike<number>, exact: number[]): number {
+  let worst = 0;
+  for (let i = 0; i < exact.length; i++) {
+    const e = exact[i] === 0 ? Math.abs(got[i]) : Math.abs(got[i] - exact[i]) / Math.abs(exact[i]);
+    if (!(e <= worst)) worst = e;
+  }
+  return worst;
+}
+
+export function costScan(job: CostJob = {}, onProgress?: (fraction: number) => void): CostAnswer {
+  const t0 = performance.now();
+  const sizes = (job.sizes ?? COST_SIZES).filter((n) => Number.isInteger(n) && n >= 1 && n <= 100_000);
+  const method = job.method ?? 'central';
+  const millis = job.millisPerMeasure ?? 20;
+  const program = parseProgram(ROSENBROCK_SOURCE);
+  const f = compileProgram(program);
+  const reverse = generateGradient(program, { wrt: ['x'] }).fn;
+  const tangent = compileTangent(generateTangent(program, ['x']));
+  const paramIndex = new Map([['x', 0]]);
+  const rows: CostRow[] = [];
+  const steps = sizes.length * (COST_ENGINES.length + 1);
+  let done = 0;
+  const tick = () => onProgress?.(++done / steps);
+
+  for (const n of sizes) {
+    const x = rosenbrockPoint(n);
+    const at = { x };
+    const exact = rosenbrockGradient(x);
+    const fMicros = medianMicros(() => f(x), millis);
+    tick();
+    const slots = slotsOf(at, ['x']);
+    const numeric = hotGradient(method, f, [x], slots, paramIndex, x.map((xi) => autoStep(method, xi)));
+    const forward = tangentGradientRunner(program, at, ['x'], tangent);
+    const backward = () => (reverse(x) as ArrayLike<number>[])[0];
+    const run: Record<CostEngine, () => ArrayLike<number>> = { numeric, forward, reverse: backward };
+    const micros = {} as Record<CostEngine, number>;
+    const error = {} as Record<CostEngine, number>;
+    for (const engine of COST_ENGINES) {
+      error[engine] = worstError(run[engine](), exact);
+      micros[engine] = medianMicros(run[engine], millis);
+      tick();
+    }
+    const evalsPerInput = METHODS[method].evalsPerInput;
+    rows.push({
+      n,
+      f_micros: fMicros,
+      micros,
+      passes: { numeric: evalsPerInput * n + (method === 'forward' || method === 'backward' ? 1 : 0), forward: n, reverse: 2 },
+      error,
+    });
+  }
+  return {
+    source: ROSENBROCK_SOURCE,
+    method,
+    rows,
+    passes: {
+      numeric: `evaluations of f (${METHODS[method].title}: ${METHODS[method].evalsPerInput} per input${method === 'forward' || method === 'backward' ? ', plus f at the point' : ''})`,
+      forward: 'tangent sweeps (one per input)',
+      reverse: 'sweeps (one forward, one backward)',
+    },
+    millis: performance.now() - t0,
+  };
+}
