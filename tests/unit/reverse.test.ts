@@ -18,6 +18,9 @@ import { checkGrads, engineMode } from '../../src/check/check-grads.ts';
 import type { Gradient, Point } from '../../src/point.ts';
 import type { TapeView } from '../../src/engines/reverse/tape-view.ts';
 import { RULES } from '../../src/rules/table.ts';
+import { Tape, type TapeVar } from '../../src/ad/tape.ts';
+import { floatAlgebra, type Value } from '../../src/interp/algebra.ts';
+import { Interpreter } from '../../src/interp/interpreter.ts';
 import type { Primitive } from '../../src/ir/primitives.ts';
 
 /** Corpus entries a view of reverse mode is known to get wrong, with the reason; each must still fail. */
@@ -434,6 +437,32 @@ describe('the tape view', () => {
       }
       expect(view.order.forward).toEqual(Array.from({ length: view.length }, (_, i) => i));
       expect([...view.order.backward].sort((a, b) => b - a)).toEqual(view.order.backward);
+    }
+  });
+
+  it("records what the foundation's Tape over the interpreter records: the same count, the same gradient", () => {
+    for (const e of corpus) {
+      for (const p of e.points) {
+        const program = parseProgram(e.source);
+        const fn = program.functions[program.main];
+        const reference = new Tape(floatAlgebra);
+        const inputs: TapeVar<number>[] = [];
+        const args = fn.params.map((q) => {
+          const v = p.at[q.name];
+          const vars = [v].flat().map((x) => reference.input(x, q.name));
+          inputs.push(...vars);
+          return Array.isArray(v) ? vars : vars[0];
+        });
+        const out = new Interpreter(program, reference).run(args as Value<TapeVar<number>>[]);
+        const adjoints = reference.backward(out as unknown as TapeVar<number>, 1);
+        const compiled = tape(e.source, p.at);
+        expect(compiled.view.length, e.name).toBe(reference.nodes.length);
+        const mine = e.params.flatMap((n) => [compiled.gradient[n]].flat() as number[]);
+        // Bit for bit, but where a helper call is recorded ahead of its expression (order of sums).
+        const theirs = inputs.map((x) => adjoints[x.id] ?? 0);
+        if (Object.keys(program.functions).length === 1) expect(mine, e.name).toEqual(theirs);
+        else mine.forEach((g, i) => expect(relativeError(g, theirs[i]), e.name).toBeLessThanOrEqual(1e-15));
+      }
     }
   });
 

@@ -66,7 +66,7 @@ export const reverseEngine: Engine = {
     }
     const { gradient, value } = toGradient(gen, returned, options.preserveResult);
 
-    const tape = runTape(ctx.program, ctx.at, ctx.wrt, options.tapeMaxNodes);
+    const tape = runTape(ctx.program, ctx.at, ctx.wrt, options.tapeMaxNodes, { branches: true });
     const notes: string[] = [];
     // The two views must agree: the tape's adjoints against the generated code's, seed for seed.
     const slots = slotsOf(ctx.at, ctx.wrt);

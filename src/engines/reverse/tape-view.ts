@@ -1,16 +1,18 @@
-// The reverse engine's tape view (autograd's way): f runs on the interpreter over Tape<number>,
-// which records every primitive that executes; one backward sweep gives every node's adjoint.
-// Exported as plain data for the UI's graph: nodes (inputs, operations, and each constant where
-// an operation uses it), edges from each input to its user, and the order of both sweeps.
+// The reverse engine's tape view (autograd's way): f runs once and every primitive it applies to
+// a recorded value is written to the tape (compiled-tape.ts records into typed arrays); one
+// backward sweep gives every record's adjoint. Exported as plain data for the UI's graph: nodes
+// (inputs, operations, and each constant where an operation uses it), edges from each input to
+// its user, and the order of both sweeps.
 
 import type { SourceLocation } from '../../errors.ts';
-import { Tape, type TapeVar } from '../../ad/tape.ts';
 import { floatAlgebra } from '../../interp/algebra.ts';
 import { Interpreter } from '../../interp/interpreter.ts';
 import { formatExpr, formatNumber } from '../../ir/format.ts';
+import { PRIMITIVES } from '../../ir/primitives.ts';
 import { mainFn, type Program, type Stmt } from '../../ir/types.ts';
 import type { Gradient, Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
+import { backward, compileTape, INPUT, type Records } from './compiled-tape.ts';
 
 export interface Span { line: number; column: number; endLine: number; endColumn: number }
 
@@ -19,7 +21,7 @@ export interface TapeNodeView {
   /** A primitive, `input` for a wrt parameter (or one array element), `const` for a constant. */
   op: string;
   value: number;
-  /** The adjoint: d f / d node. Constants carry none (null): nothing flows into them. */
+  /** The adjoint: d f / d node (0 where the output does not depend on it). Constants carry none. */
   adjoint: number | null;
   span: Span | null;
   /** For inputs, the parameter (`x`, `a[2]`); for constants, the number as written. */
@@ -32,7 +34,7 @@ export interface TapeView {
   order: { forward: number[]; backward: number[] };
   /** Records on the tape (inputs and operations), whether or not all are exported. */
   length: number;
-  /** Set when the tape is longer than the export limit: the first nodes are exported. */
+  /** Set when the tape is longer than the export limit: the first records are exported. */
   truncated?: boolean;
 }
 
@@ -42,33 +44,59 @@ export interface TapeRun {
   view: TapeView;
   /** One line per place where an operation met a non-differentiable point, with ddx's convention. */
   kinks: string[];
-  /** Branch decisions the path took, for the note saying where the gradient holds. */
+  /** Branch decisions the path took (when asked for), for the note saying where the gradient holds. */
   branches: string[];
 }
+
+/** Each op code's kink test (the second argument is ignored by the one-argument ones). */
+const KINK_AT: (((a: number, b: number) => boolean) | undefined)[] = PRIMITIVES.map((op) => RULES[op].kink?.at as ((a: number, b: number) => boolean) | undefined);
 
 const span = (loc: SourceLocation | undefined): Span | null =>
   loc ? { line: loc.line, column: loc.column, endLine: loc.endLine ?? loc.line, endColumn: loc.endColumn ?? loc.column } : null;
 
-export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5000): TapeRun {
+export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5000, options: { branches?: boolean } = {}): TapeRun {
   const fn = mainFn(program);
-  const tape = new Tape(floatAlgebra);
-  const inputs: TapeVar<number>[][] = [];
-  const args = fn.params.map((p) => {
-    const x = at[p.name];
-    const isInput = wrt.includes(p.name);
-    if (Array.isArray(x)) {
-      const vars = x.map((xi, i) => (isInput ? tape.input(xi, `${p.name}[${i}]`) : tape.constant(xi)));
-      if (isInput) inputs.push(vars);
-      return vars;
-    }
-    const one = isInput ? tape.input(x, p.name) : tape.constant(x);
-    if (isInput) inputs.push([one]);
-    return one;
+  const tape = compileTape(program);
+  const args = fn.params.map((p) => at[p.name]);
+  const { records, out, value, inputs } = tape.record(args, fn.params.map((p) => wrt.includes(p.name)));
+  const { adjoints, reached } = backward(records, out, 1);
+
+  const gradient: Gradient = {};
+  const labels: string[] = [];
+  fn.params.forEach((p, i) => {
+    if (!wrt.includes(p.name)) return;
+    const values = inputs[i].map((id) => (reached[id] ? adjoints[id] : 0));
+    gradient[p.name] = p.type === 'arr' ? values : values[0];
+    // Labels only for the inputs that are exported.
+    for (let j = 0; j < inputs[i].length && labels.length < maxNodes; j++) labels.push(p.type === 'arr' ? `${p.name}[${j}]` : p.name);
   });
 
+  // Kinks: operations evaluated exactly where their derivative does not exist.
+  const kinkPlaces = new Map<string, string>();
+  const { op: ops, v1, v2, site } = records;
+  for (let k = 0; k < records.n; k++) {
+    const at = KINK_AT[ops[k]];
+    if (!at || !at(v1[k], v2[k])) continue;
+    const op = PRIMITIVES[ops[k]];
+    const loc = tape.sites[site[k]];
+    const where = loc ? `line ${loc.line}, column ${loc.column}` : 'somewhere';
+    kinkPlaces.set(`${op}@${where}`, `${op} at ${where} sits on a kink: ${RULES[op].kink!.convention}`);
+  }
+
+  return {
+    value,
+    gradient,
+    view: exportTape(records, out, adjoints, reached, tape.sites, labels, fn.loc, maxNodes),
+    kinks: [...kinkPlaces.values()],
+    branches: options.branches ? branchDecisions(program, args) : [],
+  };
+}
+
+/** The if and loop decisions of one run of f (on the interpreter, which reports them). */
+function branchDecisions(program: Program, args: (number | number[])[]): string[] {
   const loops = loopPlaces(program);
   const decisions = new Map<string, { text: string; taken: number; total: number; loop: boolean }>();
-  const interpreter = new Interpreter(program, tape, {
+  new Interpreter(program, floatAlgebra, {
     onBranch: (loc, test, taken) => {
       if (!loc) return;
       const key = `${loc.line}:${loc.column}`;
@@ -77,34 +105,10 @@ export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5
       if (taken) entry.taken++;
       decisions.set(key, entry);
     },
-  });
-  const out = interpreter.run(args) as unknown as TapeVar<number>;
-  const adjoints = tape.backward(out, 1);
-
-  const gradient: Gradient = {};
-  let k = 0;
-  for (const p of fn.params) {
-    if (!wrt.includes(p.name)) continue;
-    const values = inputs[k++].map((x) => adjoints[x.id] ?? 0);
-    gradient[p.name] = p.type === 'arr' ? values : values[0];
-  }
-
-  // Kinks: operations evaluated exactly where their derivative does not exist.
-  const kinkPlaces = new Map<string, string>();
-  tape.nodes.forEach((node) => {
-    if (node.op === 'input') return;
-    const kink = RULES[node.op].kink;
-    if (!kink || !kink.at(...node.argValues)) return;
-    const where = node.loc ? `line ${node.loc.line}, column ${node.loc.column}` : 'somewhere';
-    kinkPlaces.set(`${node.op}@${where}`, `${node.op} at ${where} sits on a kink: ${kink.convention}`);
-  });
-  const kinks = [...kinkPlaces.values()];
-
-  const branches = [...decisions.values()].map((d) => (d.loop
+  }).run(args);
+  return [...decisions.values()].map((d) => (d.loop
     ? `${d.text} held ${d.taken} time${d.taken === 1 ? '' : 's'}`
     : `${d.text} was ${d.taken === d.total ? 'true' : d.taken === 0 ? 'false' : `true ${d.taken} of ${d.total} times`}`));
-
-  return { value: out.value, gradient, view: exportTape(tape, out, adjoints, fn.loc, maxNodes), kinks, branches };
 }
 
 function loopPlaces(program: Program): Set<string> {
@@ -119,34 +123,39 @@ function loopPlaces(program: Program): Set<string> {
   return places;
 }
 
-function exportTape(tape: Tape<number>, out: TapeVar<number>, adjoints: (number | undefined)[], fnLoc: SourceLocation | undefined, maxNodes: number): TapeView {
-  const length = tape.nodes.length;
+function exportTape(records: Records, out: number, adjoints: Float64Array, reached: Uint8Array, sites: (SourceLocation | undefined)[],
+  labels: string[], fnLoc: SourceLocation | undefined, maxNodes: number): TapeView {
+  const length = records.n;
   const exported = Math.min(length, maxNodes);
   const nodes: TapeNodeView[] = [];
   const edges: { from: number; to: number }[] = [];
+  let input = 0;
   for (let id = 0; id < exported; id++) {
-    const node = tape.nodes[id];
+    const code = records.op[id];
+    const isInput = code === INPUT;
     nodes.push({
-      id, op: node.op, value: node.value, adjoint: adjoints[id] ?? 0,
-      span: span(node.op === 'input' ? fnLoc : node.loc),
-      ...(node.label ? { label: node.label } : {}),
+      id, op: isInput ? 'input' : PRIMITIVES[code], value: records.val[id], adjoint: reached[id] ? adjoints[id] : 0,
+      span: span(isInput ? fnLoc : sites[records.site[id]]),
+      ...(isInput ? { label: labels[input++] } : {}),
     });
   }
   // Constants are not recorded (they need no adjoint); each use gets its own node after the records,
   // so a `2` used in many places does not tie unrelated parts of the graph together.
   let nextId = length;
   for (let id = 0; id < exported; id++) {
-    const node = tape.nodes[id];
-    node.args.forEach((arg, i) => {
-      if (arg >= 0) { if (arg < exported) edges.push({ from: arg, to: id }); return; }
-      if (nodes.length >= maxNodes * 2) return;
-      const value = node.argValues[i];
-      nodes.push({ id: nextId, op: 'const', value, adjoint: null, span: span(node.loc), label: formatNumber(value, 'js').text });
+    const code = records.op[id];
+    if (code === INPUT) continue;
+    const arity = RULES[PRIMITIVES[code]].arity;
+    for (let i = 0; i < arity; i++) {
+      const arg = i === 0 ? records.a1[id] : records.a2[id];
+      if (arg >= 0) { edges.push({ from: arg, to: id }); continue; }
+      const value = i === 0 ? records.v1[id] : records.v2[id];
+      nodes.push({ id: nextId, op: 'const', value, adjoint: null, span: span(sites[records.site[id]]), label: formatNumber(value, 'js').text });
       edges.push({ from: nextId++, to: id });
-    });
+    }
   }
   const forward = Array.from({ length: exported }, (_, i) => i);
-  const backward: number[] = [];
-  for (let id = Math.min(out.id, exported - 1); id >= 0; id--) if (adjoints[id] !== undefined) backward.push(id);
-  return { nodes, edges, order: { forward, backward }, length, ...(exported < length ? { truncated: true } : {}) };
+  const backwardOrder: number[] = [];
+  for (let id = Math.min(out, exported - 1); id >= 0; id--) if (reached[id]) backwardOrder.push(id);
+  return { nodes, edges, order: { forward, backward: backwardOrder }, length, ...(exported < length ? { truncated: true } : {}) };
 }
