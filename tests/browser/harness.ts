@@ -90,15 +90,32 @@ export async function typeSource(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text);
 }
 
-/** The editor's text as displayed (every line is visible for the short sources the tests use). */
+/** Replaces the editor's text in one input event, as a paste would (for long sources where typing is not the point). */
+export async function pasteSource(page: Page, text: string): Promise<void> {
+  await waitForEditor(page);
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+}
+
+/**
+ * The editor's text, read from what Monaco displays: the rendered rows in order, where a row with
+ * no line number beside it continues the line above (word wrap) rather than starting a new one.
+ */
 export async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator('.monaco-editor .view-line').evaluateAll((els) =>
-    els
-      .map((el) => ({ top: parseFloat((el as HTMLElement).style.top) || 0, text: (el as HTMLElement).innerText }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.text),
-  );
-  return lines.join('\n').replace(/\u00a0/g, ' ');
+  return page.evaluate(() => {
+    const top = (el: Element) => Math.round(parseFloat((el as HTMLElement).style.top) || 0);
+    const numbered = new Set([...document.querySelectorAll('.monaco-editor .margin-view-overlays > div')].filter((d) => /\d/.test(d.textContent ?? '')).map(top));
+    const rows = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].sort((a, b) => top(a) - top(b));
+    let text = '';
+    rows.forEach((row, i) => {
+      const starts = i === 0 || numbered.has(top(row));
+      // A wrapped row is drawn indented; the break itself falls after a space kept on the row above.
+      const line = (row as HTMLElement).innerText.replace(/\u00a0/g, ' ');
+      text += starts ? (i > 0 ? '\n' : '') + line : line.replace(/^ +/, '');
+    });
+    return text.replace(/\u00a0/g, ' ');
+  });
 }
 
 /** Every card's state, by engine id. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENGINES } from '../../src/engines/registry.ts';
 import { encodePermalink } from '../../app/permalink.ts';
 import {
-  cardStates, DESKTOP, editorText, extraGlobals, loadExample, openBrowser, partialsOf, PHONE, screenshot, settle, typeSource,
+  cardStates, DESKTOP, editorText, extraGlobals, loadExample, openBrowser, partialsOf, pasteSource, PHONE, screenshot, settle, typeSource,
   waitForCards, waitForEditor, type Browser,
 } from './harness.ts';
 import type { Page } from 'playwright-core';
@@ -145,12 +145,11 @@ describe('the playground', () => {
   });
 
   it('runs nothing from a hostile link and shows an error, keeping the work', async () => {
-    const fresh = await openBrowser(DESKTOP);
+    const p = await browser.newPage();
     try {
-      const p = fresh.page;
       const reached: string[] = [];
       // A payload that ran in the page or in the worker would set the flag or fetch this URL.
-      await fresh.context.route('**/__ddx_pwned*', (route) => { reached.push(route.request().url()); return route.fulfill({ body: '' }); });
+      await browser.context.route('**/__ddx_pwned*', (route) => { reached.push(route.request().url()); return route.fulfill({ body: '' }); });
       const payload = "globalThis.__ddxPwned = 1; fetch('/__ddx_pwned')";
       const sources = [
         `function f(x) { ${payload}; return x; }`,
@@ -183,9 +182,10 @@ describe('the playground', () => {
 
       expect(await p.evaluate(() => (globalThis as Record<string, unknown>).__ddxPwned)).toBeUndefined();
       expect(reached).toEqual([]);
-      expect(fresh.errors).toEqual([]);
+      expect(browser.errors).toEqual([]);
     } finally {
-      await fresh.close();
+      await browser.context.unroute('**/__ddx_pwned*');
+      await p.close();
     }
   });
 
@@ -212,14 +212,14 @@ describe('the playground', () => {
       await waitForCards(p);
       // Well inside the operation budget, but its 40-digit reference takes seconds.
       await settle(p, async () => {
-        await typeSource(p, 'function f(x) { let s = 0; for (let i = 0; i < 30000; i++) { s += Math.sin(x * i); } return s; }');
+        await pasteSource(p, 'function f(x) { let s = 0; for (let i = 0; i < 30000; i++) { s += Math.sin(x * i); } return s; }');
         await p.keyboard.type(' // typing on');
       });
       expect(await editorText(p)).toMatch(/\/\/ typing on$/);
       await p.waitForSelector('[data-run-failure="budget"]', { timeout: 15_000 });
       expect(await p.locator('[data-run-failure]').textContent()).toMatch(/stopped after 400 ms.*restarted/);
       expect(await p.locator('[data-engine] [data-error-kind="budget"]').count()).toBe(await p.locator('[data-engine]').count());
-      await settle(p, () => typeSource(p, 'function f(x) { return Math.exp(2 * x); }'));
+      await settle(p, () => pasteSource(p, 'function f(x) { return Math.exp(2 * x); }'));
       const x = Number(await p.getByLabel('Value of x', { exact: true }).inputValue());
       expect(Number((await partialsOf(p, 'forward')).x)).toBeCloseTo(2 * Math.exp(2 * x), 10);
     } finally {
@@ -229,9 +229,8 @@ describe('the playground', () => {
   });
 
   it('restores the draft on reload, and keeps it one click away when a link replaces it', async () => {
-    const fresh = await openBrowser(DESKTOP);
+    const p = await browser.newPage();
     try {
-      const p = fresh.page;
       await p.goto(baseUrl);
       await waitForEditor(p);
       await waitForCards(p);
@@ -253,9 +252,9 @@ describe('the playground', () => {
       expect(await editorText(p)).toBe('x^3 - x');
       await settle(p, () => p.click('[data-restore-backup]'));
       expect(await editorText(p)).toBe(draft);
-      expect(fresh.errors).toEqual([]);
+      expect(browser.errors).toEqual([]);
     } finally {
-      await fresh.close();
+      await p.close();
     }
   });
 
@@ -335,23 +334,20 @@ describe('the playground', () => {
     await screenshot(page, 'desktop-dark-softmax');
     await page.click('[data-theme-toggle]');
 
-    const phone = await openBrowser(PHONE);
-    try {
-      const p = phone.page;
-      await p.goto(baseUrl);
-      await waitForEditor(p);
-      await waitForCards(p);
-      await screenshot(p, 'phone-autograd');
-      // Nothing wider than the screen: the page never scrolls sideways.
-      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-      await loadExample(p, 'tanh-net');
-      await screenshot(p, 'phone-tanh-net');
-      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-      expect(phone.errors).toEqual([]);
-    } finally {
-      await phone.close();
-    }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(DESKTOP.width);
+
+    await page.setViewportSize(PHONE);
+    try {
+      await loadExample(page, 'autograd');
+      await screenshot(page, 'phone-autograd');
+      // Nothing wider than the screen: the page never scrolls sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await loadExample(page, 'tanh-net');
+      await screenshot(page, 'phone-tanh-net');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
     expect(errors).toEqual([]);
   });
 });
