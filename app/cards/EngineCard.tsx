@@ -70,7 +70,7 @@ export function EngineCard({ info, index, count, order }: { info: EngineInfo; in
         </div>
       </header>
       <p className="card-summary">{info.summary}</p>
-      {ext?.Options && <ext.Options engineId={info.id} result={result?.ok ? result : undefined} />}
+      {ext?.Options && <ext.Options engineId={info.id} result={state === 'ok' && result?.ok ? result : undefined} />}
       <div className="card-body">{body}</div>
     </article>
   );

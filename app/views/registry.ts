@@ -3,6 +3,7 @@
 // The panel shows a tab strip only when at least one view is registered.
 
 import type { FC } from 'react';
+import { lazyView } from './lazy.tsx';
 
 export interface ViewPlugin {
   /** The data-view / data-view-tab name. */
@@ -12,4 +13,6 @@ export interface ViewPlugin {
   Component: FC;
 }
 
-export const VIEWS: ViewPlugin[] = [];
+export const VIEWS: ViewPlugin[] = [
+  { id: 'slice', title: 'f along a slice', Component: lazyView(() => import('./slice/SliceView.tsx')) },
+];

@@ -310,6 +310,26 @@ describe('the playground', () => {
     expect([...reached].some((r) => /Move the .* card later/.test(r))).toBe(true);
   });
 
+  it('turns a number control into a list when f starts indexing that parameter, and back', async () => {
+    const { page, errors } = browser;
+    await settle(page, () => pasteSource(page, 'function f(v) { return v * v; }'));
+    await setField(page, 'Value of v', '3');
+    expect(await page.locator('[data-param="v"].param-num').count()).toBe(1);
+    // v becomes an array: the worker parses the new source and sends v's kind back with the answer.
+    await settle(page, () => pasteSource(page, 'function f(v) { return v[0] * v[1] + v[2]; }'));
+    expect(await page.locator('[data-param="v"].param-arr').count()).toBe(1);
+    expect(await page.getByLabel('v[0]', { exact: true }).inputValue()).toBe('3');
+    const exact = ['forward', 'reverse', 'symbolic'].filter((e) => registered.includes(e as never));
+    const v = await Promise.all([0, 1, 2].map(async (i) => Number(await page.getByLabel(`v[${i}]`, { exact: true }).inputValue())));
+    for (const id of exact) expect(await partialsOf(page, id), id).toEqual({ 'v[0]': String(v[1]), 'v[1]': String(v[0]), 'v[2]': '1' });
+    await settle(page, () => page.getByRole('button', { name: 'Add an element to v' }).click());
+    expect(await page.locator(`[data-engine="${exact[0]}"] [data-partial="v[3]"]`).getAttribute('data-value')).toBe('0');
+    await settle(page, () => pasteSource(page, 'function f(v) { return v * v; }'));
+    expect(await page.getByLabel('Value of v', { exact: true }).inputValue()).toBe('3');
+    for (const id of exact) expect((await partialsOf(page, id)).v, id).toBe('6');
+    expect(errors).toEqual([]);
+  });
+
   it('puts no globals on window', async () => {
     const { page } = browser;
     await page.goto(baseUrl);
