@@ -478,7 +478,8 @@ function readCounts(body: GStmt[]): Map<string, number> {
 }
 
 /** `c = test; if (c) ...` with c generated and read only there becomes `if (test) ...`. */
-function inlineTests(list: GStmt[], reads: Map<string, number>, primal: Set<string>): GStmt[] {
+function inlineTests(input: GStmt[], reads: Map<string, number>, primal: Set<string>): GStmt[] {
+  const list = input.slice();
   const out: GStmt[] = [];
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
