@@ -23,17 +23,12 @@ export function compileToSource(program: Program, loopBudget = COMPILED_LOOP_BUD
 
 export function compileProgram(program: Program, loopBudget = COMPILED_LOOP_BUDGET): CompiledFunction {
   const make = new Function('$over', compileToSource(program, loopBudget)) as (over: () => never) => CompiledFunction;
-  const inner = make(() => {
+  // No wrapper around the result: f's measured time is f's own. A loop over budget throws a
+  // DdxError; anything else JavaScript throws is reported by the caller (run.ts evaluates f on
+  // the interpreter first, which locates such errors).
+  return make(() => {
     throw new DdxError('budget', `stopped after ${loopBudget.toLocaleString('en-US')} loop iterations: the function runs too long (a loop that never ends?)`);
   });
-  return (...args) => {
-    try {
-      return inner(...args);
-    } catch (err) {
-      if (err instanceof DdxError) throw err;
-      throw new DdxError('runtime', err instanceof Error ? err.message : String(err));
-    }
-  };
 }
 
 function compileFn(fn: Fn, isMain: boolean, loopBudget: number): string {
@@ -42,11 +37,42 @@ function compileFn(fn: Fn, isMain: boolean, loopBudget: number): string {
   for (const p of fn.params) locals.delete(p.name);
   const out: string[] = [`function ${fn.name}(${fn.params.map((p) => p.name).join(', ')}) {`];
   if (locals.size) out.push(`  let ${[...locals].join(', ')};`);
-  // The main function copies its array parameters, so element writes never reach the caller.
-  if (isMain) for (const p of fn.params) if (p.type === 'arr') out.push(`  ${p.name} = ${p.name}.slice();`);
+  // The main function copies an array parameter it may write (directly, or through a helper),
+  // so element writes never reach the caller.
+  if (isMain) for (const p of fn.params) if (p.type === 'arr' && mayWrite(fn.body, p.name)) out.push(`  ${p.name} = ${p.name}.slice();`);
   emit(fn.body, '  ', out, loopBudget);
   out.push('  return NaN;', '}');
   return out.join('\n');
+}
+
+/** Whether `name` may be written: an element write to it, or passed to a helper, or aliased. */
+function mayWrite(list: Stmt[], name: string): boolean {
+  const escapes = (e: Expr): boolean => {
+    switch (e.k) {
+      case 'call': return e.args.some((a) => (a.k === 'var' && a.name === name) || escapes(a));
+      case 'prim': return e.args.some(escapes);
+      case 'compare': case 'logic': return escapes(e.a) || escapes(e.b);
+      case 'not': return escapes(e.a);
+      case 'cond': return escapes(e.test) || (e.then.k === 'var' && e.then.name === name) || (e.else.k === 'var' && e.else.name === name) || escapes(e.then) || escapes(e.else);
+      case 'index': return escapes(e.array) || escapes(e.index);
+      case 'length': return false;
+      case 'array': return e.elements.some(escapes);
+      case 'fill': return escapes(e.length) || escapes(e.value);
+      default: return false;
+    }
+  };
+  const aliased = (e: Expr) => (e.k === 'var' && e.name === name) || escapes(e);
+  return list.some((s) => {
+    switch (s.k) {
+      case 'let': return aliased(s.init);
+      case 'assign': return aliased(s.value);
+      case 'setIndex': return s.name === name || escapes(s.index) || escapes(s.value);
+      case 'if': return escapes(s.test) || mayWrite(s.then, name) || mayWrite(s.else, name);
+      case 'loop': return escapes(s.test) || mayWrite(s.body, name) || mayWrite(s.update, name);
+      case 'return': return escapes(s.value);
+      default: return false;
+    }
+  });
 }
 
 function collectLocals(list: Stmt[], into: Set<string>): void {
