@@ -242,3 +242,19 @@ function addNumSafe(a: Num | undefined, b: Num): Num {
   return a ? addNum(a, b) : b;
 }
 
+
+/** u sign(u) = |u| and |u| sign(u) = u, for real u (0 included): the derivative of |u| is sign(u). */
+export function signProduct(S: Store, m: SNode): SNode | null {
+  if (m.kind !== 'mul') return null;
+  const fs = factorsOf(S, m);
+  const signs = fs.filter((f) => f.base.kind === 'fn' && f.base.op === 'sign' && f.exp === S.one);
+  for (const sg of signs) {
+    const u = sg.base.args[0];
+    const abs = S.fn('abs', [u]);
+    const partner = fs.find((f) => f.exp === S.one && (f.base === u || f.base === abs));
+    if (!partner) continue;
+    const rest = fs.filter((f) => f !== sg && f !== partner).map((f) => S.pow(f.base, f.exp));
+    return S.mul(...rest, partner.base === u ? abs : u);
+  }
+  return null;
+}

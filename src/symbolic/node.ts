@@ -272,6 +272,15 @@ export class Store {
       if (isInteger(n)) {
         if (b.kind === 'pow') return this.pow(b.args[0], this.mul(b.args[1], e));
         if (b.kind === 'mul') return this.mul(...b.args.map((a) => this.pow(a, e)));
+        // hypot(a, b)^2k = (a^2 + b^2)^k, and |u|^2k = u^2k: squares need no root or sign.
+        if (n.p % 2 === 0 && b.kind === 'fn' && b.op === 'hypot') {
+          return this.pow(this.add(this.pow(b.args[0], this.num(2)), this.pow(b.args[1], this.num(2))), this.num(n.p / 2));
+        }
+        if (n.p % 2 === 0 && b.kind === 'fn' && b.op === 'abs') return this.pow(b.args[0], e);
+      }
+      // sqrt(u^2k) = |u|^k for real u (sympy does the same for real symbols).
+      if (Math.abs(n.v) === 0.5 && isExact(n) && b.kind === 'pow' && b.args[1].kind === 'num' && isInteger(b.args[1].num) && b.args[1].num.p % 2 === 0) {
+        return this.pow(this.fn('abs', [b.args[0]]), this.num((b.args[1].num.p / 2) * Math.sign(n.v)));
       }
       if (b.kind === 'fn' && b.op === 'exp') return this.fn('exp', [this.mul(b.args[0], e)]);
       if (b.kind === 'mul' && b.args[0].kind === 'num' && b.args[0].num.v > 0) {

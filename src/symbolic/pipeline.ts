@@ -38,7 +38,7 @@ export interface Symbolic {
   counter: OpCounter;
   printer: Printer;
   trace: Trace;
-  /** f as traced, canonical and simplified. */
+  /** f as traced, in canonical form (what sympify would make of it): shown as "the expression f computes". */
   f: SNode;
   partials: Partial[];
   cse: { temps: Temporary[]; outputs: SNode[] };
@@ -65,7 +65,6 @@ export function differentiateTrace(tr: Trace, wrt: string[], budget: number, sim
   const simplifier = new Simplifier(S, counter, { workLimit: Math.max(20_000, budget * 40) });
   const D = new Differentiator();
   const f = canon.canon(tr.f);
-  const fSimple = simplify ? simplifier.simplify(f) : f;
   const partials: Partial[] = [];
   for (const slot of tr.slots) {
     if (!wrt.includes(slot.param)) continue;
@@ -74,12 +73,14 @@ export function differentiateTrace(tr: Trace, wrt: string[], budget: number, sim
     const simplified = simplify ? simplifier.simplify(rawCanonical) : rawCanonical;
     partials.push({ slot, raw, rawCanonical, simplified });
   }
-  const namer = new Namer(tr.slots.map((s) => s.name).concat(tr.slots.map((s) => s.param)));
-  const common = cse(S, partials.map((p) => p.simplified), namer);
+  const names = tr.slots.map((s) => s.name).concat(tr.slots.map((s) => s.param));
+  // Temporaries are t_1, t_2, ... unless f has a `t` (or t_0, ...) of its own: then the next free letter.
+  const base = ['t', 's', 'q', 'k', 'c', 'v'].find((b) => !names.some((n) => n === b || n.startsWith(`${b}_`))) ?? 't';
+  const common = cse(S, partials.map((p) => p.simplified), new Namer(names), base);
   const env = new Map(tr.slots.map((s) => [s.name, s.value]));
   const evaluator = new Evaluator(env);
   return {
-    S, counter, printer: new Printer(S), trace: tr, f: fSimple, partials, cse: common, events: D.events, budget,
+    S, counter, printer: new Printer(S), trace: tr, f, partials, cse: common, events: D.events, budget,
     simplifyCut: simplifier.exhausted, evaluate: (n) => evaluator.value(n), canonical: (r) => canon.canon(r),
   };
 }

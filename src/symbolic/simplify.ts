@@ -7,7 +7,7 @@
 // logistic identities of identities.ts. Work and polynomial sizes are bounded, so it never hangs.
 
 import { OpCounter } from './count.ts';
-import { linearizeTrig, logisticProduct, pythagoreanSubstitutions, trigProduct, trigSum, factorsOf } from './identities.ts';
+import { linearizeTrig, logisticProduct, signProduct, pythagoreanSubstitutions, trigProduct, trigSum, factorsOf } from './identities.ts';
 import { addNum, float, gcdNum, absNum, isExact, isInteger, isNegative, isOne, negNum, type Num } from './number.ts';
 import type { SNode, Store } from './node.ts';
 import { PolyContext, type Poly } from './poly.ts';
@@ -118,6 +118,8 @@ export class Simplifier {
       case 'mul': {
         const t = trigProduct(S, n);
         if (t) yield this.again(t);
+        const sign = signProduct(S, n);
+        if (sign) yield this.again(sign);
         yield logisticProduct(S, n);
         if (!small) break;
         const cleared = this.clearNegativePowers(n);
@@ -128,6 +130,7 @@ export class Simplifier {
         yield this.cancelFactors(n);
         if (this.hasProductOfSums(n)) yield this.expand(n);
         yield this.flipSign(n);
+        yield* this.factorsTogether(n);
         break;
       }
       case 'pow': {
@@ -305,6 +308,23 @@ export class Simplifier {
     });
     if (!changed) return null;
     return this.again(S.mul(...factors));
+  }
+
+  /**
+   * A product with a sum of fractions among its factors, that sum put over its denominator: what
+   * is larger alone may cancel against the other factors. (1 - x^2/(|x| + 1)^2) (|x| + 1)^2 =
+   * (|x| + 1)^2 - x^2 = 2|x| + 1.
+   */
+  *factorsTogether(m: SNode): Generator<SNode | null> {
+    const S = this.S;
+    const fs = factorsOf(S, m);
+    for (let i = 0; i < fs.length; i++) {
+      const f = fs[i];
+      if (f.base.kind !== 'add' || f.exp.kind !== 'num' || !isInteger(f.exp.num)) continue;
+      const whole = this.together(f.base);
+      if (!whole || whole === f.base) continue;
+      yield this.again(S.mul(...fs.map((g, j) => (j === i ? S.pow(whole, g.exp) : S.pow(g.base, g.exp)))));
+    }
   }
 
   /** -400 x (y - x^2) = 400 x (x^2 - y): the sign moved into a sum, for fewer minus signs. */
