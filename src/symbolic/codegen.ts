@@ -35,7 +35,8 @@ export function generateGradient(fn: Fn, slots: SymbolSlot[], wrtSlots: SymbolSl
   const params = fn.params.map((p) => p.name);
   const used = symbolsIn([...common.temps.map((t) => t.node), ...common.outputs]);
   const lines: string[] = [];
-  lines.push(`// The gradient of ${fn.name} with respect to ${[...new Set(wrtSlots.map((s) => s.param))].join(', ')}, from the simplified`);
+  const wrt = [...new Set(wrtSlots.map((s) => s.param))];
+  lines.push(`// The gradient of ${fn.name} with respect to ${wrt.length ? wrt.join(', ') : 'nothing (no parameters)'}, from the simplified`);
   lines.push('// derivative with its common subexpressions computed once. Valid on the path traced at the point.');
   lines.push(`function ${name}(${params.join(', ')}) {`);
   const elements = slots.filter((s) => s.index !== null && used.has(s.name));
