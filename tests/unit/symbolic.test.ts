@@ -2,7 +2,9 @@
 // point, 1e-12 relative), the blog's published numbers, sympy's own count_ops (the size measure),
 // mathjs parsing the derivative text back, and the expression-swell budget in the CLI JSON.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import katex from 'katex';
 import { evaluate as mathjsEvaluate } from 'mathjs';
@@ -189,10 +191,11 @@ describe('symbolic: expression swell and the budget', () => {
   const product10 = `function f(x) {\n  return ${Array.from({ length: 10 }, (_, i) => `(x + ${i + 1})`).join(' * ')};\n}`;
 
   async function cli(source: string, at: string, extra: string[] = []): Promise<Record<string, any>> {
-    const file = `/tmp/ddx-symbolic-test-${Math.random().toString(36).slice(2)}.js`;
-    (await import('node:fs')).writeFileSync(file, source);
+    const file = join(tmpdir(), `ddx-symbolic-test-${process.pid}-${Math.random().toString(36).slice(2)}.js`);
+    writeFileSync(file, source);
     let out = '';
     const code = await main(['grad', file, '--at', at, '--engines', 'symbolic', '--json', ...extra], { stdout: (t) => { out += t; }, stderr: () => {}, readStdin: () => '' });
+    rmSync(file);
     expect(code).toBe(0);
     return JSON.parse(out).engines.symbolic;
   }
