@@ -41,6 +41,7 @@ const call = (name: string): Notation => ({ kind: 'call', name });
 const infix = (op: string, prec: number, rightAssoc = false): Notation => ({ kind: 'infix', op, prec, rightAssoc });
 const tex = (prec: number, argPrec: number[], format: (a: string[]) => string): Notation => ({ kind: 'template', prec, argPrec, format });
 const texFn = (name: string) => tex(PREC.atom, [0], ([a]) => `${name}\\left(${a}\\right)`);
+const texFn2 = (name: string) => tex(PREC.atom, [0, 0], ([a, b]) => `${name}\\left(${a}, ${b}\\right)`);
 const zero = <V>(f: Field<V>) => [f.constant(0)];
 const isInteger = (a: number) => Number.isInteger(a);
 
@@ -73,7 +74,9 @@ export const RULES: { [P in Primitive]: Rule } = {
   mod: {
     arity: 2, float: (a, b) => a % b,
     partials: (f, [a, b]) => { const o = ops(f); return [o.c(1), o.neg(o.p('trunc', o.div(a, b)))]; },
-    js: infix('%', PREC.mul), mathjs: infix('%', PREC.mul),
+    js: infix('%', PREC.mul),
+    // mathjs's % is floored and JavaScript's truncates, so spell the remainder out with fix().
+    mathjs: tex(PREC.add, [PREC.mul + 1, PREC.mul + 1], ([a, b]) => `${a} - ${b} * fix(${a} / ${b})`),
     latex: tex(PREC.mul, [PREC.mul + 1, PREC.mul + 1], ([a, b]) => `${a} \\bmod ${b}`),
     kink: { at: (a, b) => isInteger(a / b), convention: 'a % b jumps where a / b is an integer; ddx takes the one-sided slope 1' },
     analytic: false,
@@ -145,14 +148,14 @@ export const RULES: { [P in Primitive]: Rule } = {
   max: {
     arity: 2, float: Math.max,
     partials: (f, [a, b]) => { const o = ops(f); const first = o.ge(a, b); return [first, o.sub(o.c(1), first)]; },
-    js: call('Math.max'), mathjs: call('max'), latex: texFn('\\max'),
+    js: call('Math.max'), mathjs: call('max'), latex: texFn2('\\max'),
     kink: { at: (a, b) => a === b, convention: 'at a tie max takes the derivative of its first argument' }, analytic: false,
   },
   // d min(a, b) = [a <= b] da + [a > b] db; a tie takes the first argument
   min: {
     arity: 2, float: Math.min,
     partials: (f, [a, b]) => { const o = ops(f); const first = o.ge(b, a); return [first, o.sub(o.c(1), first)]; },
-    js: call('Math.min'), mathjs: call('min'), latex: texFn('\\min'),
+    js: call('Math.min'), mathjs: call('min'), latex: texFn2('\\min'),
     kink: { at: (a, b) => a === b, convention: 'at a tie min takes the derivative of its first argument' }, analytic: false,
   },
   // d hypot(a, b) = (a da + b db) / hypot(a, b)
