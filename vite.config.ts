@@ -33,11 +33,15 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
-    rollupOptions: {
+    rolldownOptions: {
       output: {
-        manualChunks(id: string) {
-          if (id.includes('node_modules/monaco-editor')) return 'monaco';
-          return undefined;
+        codeSplitting: {
+          groups: [
+            // Monaco in one chunk of its own, loaded lazily after the shell. Only Monaco's own modules:
+            // were its dependencies pulled in too, Vite's shared preload helper would land there and
+            // the page's entry would import all of Monaco eagerly.
+            { name: 'monaco', test: /node_modules[\\/]monaco-editor[\\/]/, includeDependenciesRecursively: false },
+          ],
         },
       },
     },

@@ -330,6 +330,59 @@ describe('the playground', () => {
     expect(errors).toEqual([]);
   });
 
+  it('hides, shows and reorders cards, copies generated source, and shows the tape', async () => {
+    const { page, errors } = browser;
+    await loadExample(page, 'tangent-source');
+    const order = () => page.locator('[data-engine]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-engine')));
+    const start = await order();
+    const [first, second] = start as string[];
+    await page.getByRole('button', { name: new RegExp(`^Move the .* card later$`) }).first().click();
+    expect((await order()).slice(0, 2)).toEqual([second, first]);
+    await page.getByRole('button', { name: new RegExp(`^Move the .* card earlier$`) }).nth(1).click();
+    expect(await order()).toEqual(start);
+
+    const hidden = start[start.length - 1]!;
+    await settle(page, () => page.locator(`[data-engine="${hidden}"] button[aria-label^="Hide"]`).click());
+    expect(await order()).toEqual(start.slice(0, -1));
+    expect(await page.locator(`[data-agreement-engine="${hidden}"]`).count()).toBe(0);
+    await settle(page, () => page.click(`[data-show-engine="${hidden}"]`));
+    expect(await order()).toEqual(start);
+
+    if (registered.includes('reverse' as never)) {
+      const card = page.locator('[data-engine="reverse"]');
+      await card.locator('label:has([data-option$="=code"])').click();
+      const code = (await card.locator('pre.code').first().innerText()).replace(/\u00a0/g, ' ');
+      expect(code).toMatch(/function \w+\(x/);
+      await card.getByRole('button', { name: /^Copy the generated gradient/ }).click();
+      expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe(code.trim());
+      await card.locator('label:has([data-option$="=tape"])').click();
+      expect(await card.locator('[data-tape-node]').count()).toBeGreaterThan(0);
+      await card.locator('label:has([data-option$="=code"])').click();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('paints the shell and computes before Monaco has loaded', async () => {
+    const p = await browser.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    // Hold Monaco's chunk back until the rest of the page has drawn.
+    await p.route(/\/assets\/monaco-[^/]*\.js$/, async (route) => { await held; await route.continue(); });
+    try {
+      await p.goto(baseUrl, { waitUntil: 'commit' });
+      await p.waitForSelector('.editor-fallback');
+      await waitForCards(p);
+      expect(await p.locator('.topbar h1').textContent()).toBe('ddx');
+      expect(await p.locator('.monaco-editor').count()).toBe(0);
+      release();
+      await waitForEditor(p);
+      expect(await p.locator('.editor-fallback').count()).toBe(0);
+    } finally {
+      release();
+      await p.close();
+    }
+  });
+
   it('puts no globals on window', async () => {
     const { page } = browser;
     await page.goto(baseUrl);
