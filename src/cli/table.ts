@@ -20,9 +20,13 @@ export function formatTable(outcome: GradOutcome): string {
   const rows: string[][] = [header];
   rows.push(['reference', ...flattenGradient(outcome.reference.gradient, outcome.wrt).map(fmt), `(${outcome.reference.digits} digits)`]);
   const notes: string[] = [];
+  const failures: [string, string][] = [];
   for (const [id, r] of Object.entries(outcome.engines)) {
     if (!r.ok) {
-      rows.push([id, `error (${r.error.kind}): ${r.error.message}`]);
+      // The first line only in the table; the whole message (a template, say) follows the table.
+      const [first, ...rest] = r.error.message.split('\n');
+      failures.push([id, `error (${r.error.kind}): ${first}`]);
+      if (rest.length) notes.push(`  ${id}:`, ...rest.map((l) => `    ${l}`));
       continue;
     }
     rows.push([id, ...flattenGradient(r.gradient, outcome.wrt).map(fmt), fmt(r.max_rel_error)]);
@@ -30,6 +34,7 @@ export function formatTable(outcome: GradOutcome): string {
   }
   const width = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   for (const r of rows) lines.push(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(width[c]))).join('  ').trimEnd());
+  for (const [id, text] of failures) lines.push(`${id.padEnd(width[0])}  ${text}`);
   if (notes.length) lines.push('notes:', ...notes);
   return lines.join('\n') + '\n';
 }
