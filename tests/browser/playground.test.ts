@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENGINES } from '../../src/engines/registry.ts';
-import { encodePermalink } from '../../app/permalink.ts';
+import { encodePermalink, MAX_HASH_LENGTH } from '../../app/permalink.ts';
 import {
   cardStates, DESKTOP, editorText, extraGlobals, loadExample, openBrowser, partialsOf, pasteSource, PHONE, screenshot, settle, typeSource,
   waitForCards, waitForEditor, type Browser,
@@ -175,10 +175,21 @@ describe('the playground', () => {
       await p.waitForSelector('[data-notice="error"]');
       expect(await p.locator('[data-notice="error"]').textContent()).toMatch(/could not be opened.*neither a number nor an array.*unchanged/s);
       expect(await editorText(p)).toBe(work);
-      // So is a garbled one.
-      await p.goto(`${baseUrl}#v1/N4Ig${'%%%'}garbled`);
-      await p.waitForFunction(() => /garbled|cut off|URI/.test(document.querySelector('[data-notice="error"]')?.textContent ?? ''));
-      expect(await editorText(p)).toBe(work);
+      // So are garbled, truncated, oversized and unknown-version links: a message, and the work stays.
+      const good = encodePermalink({ source: 'x^5', point: { x: 1 }, wrt: null, options: {}, views: {} });
+      const bad: [string, RegExp][] = [
+        [`#v1/N4Ig${'%%%'}garbled`, /garbled|cut off|URI/],
+        [good.slice(0, Math.floor(good.length / 2)), /cut off/],
+        [`#v1/${'A'.repeat(MAX_HASH_LENGTH + 10)}`, /characters long/],
+        [good.replace('#v1/', '#v7/'), /format v7/],
+      ];
+      for (const [hash, message] of bad) {
+        await p.evaluate(() => document.querySelector<HTMLButtonElement>('[aria-label="Dismiss this message"]')?.click());
+        await p.goto(`${baseUrl}${hash}`);
+        await p.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-notice="error"]')?.textContent ?? ''), message.source);
+        expect(await p.locator('[data-notice="error"]').textContent(), hash.slice(0, 20)).toMatch(/Your current work is unchanged/);
+        expect(await editorText(p)).toBe(work);
+      }
 
       expect(await p.evaluate(() => (globalThis as Record<string, unknown>).__ddxPwned)).toBeUndefined();
       expect(reached).toEqual([]);
