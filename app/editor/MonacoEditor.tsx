@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react';
 import { store, useStore } from '../store/index.ts';
 import { createEditor, setMarkers, setTheme, type EditorMarker } from './monaco-setup.ts';
+import { linkEditor } from '../views/tape/editor-link.ts';
 import type { State } from '../store/index.ts';
 
 function markersOf(state: State): EditorMarker[] {
@@ -56,7 +57,10 @@ export default function MonacoEditor() {
       if (s.answer !== prev.answer) setMarkers(model, markersOf(s));
     });
     setMarkers(model, markersOf(store.getState()));
+    // The tape picture highlights its current node's place here, and a click here picks a node there.
+    const unlink = linkEditor(editor);
     return () => {
+      unlink();
       unsubscribe();
       typing.dispose();
       sizing.dispose();

@@ -15,4 +15,10 @@ export interface ViewPlugin {
 
 export const VIEWS: ViewPlugin[] = [
   { id: 'slice', title: 'f along a slice', Component: lazyView(() => import('./slice/SliceView.tsx')) },
+  { id: 'step-lab', title: 'Step-size lab', Component: lazyView(() => import('./step-lab/StepLabView.tsx')) },
+  { id: 'cost', title: 'Cost as n grows', Component: lazyView(() => import('./cost/CostView.tsx')) },
+  { id: 'tape', title: 'Tape graph', Component: lazyView(() => import('./tape/TapeView.tsx')) },
+  { id: 'swell', title: 'Swell meter', Component: lazyView(() => import('./swell/SwellView.tsx')) },
+  { id: 'steps', title: 'Derivation steps', Component: lazyView(() => import('./steps/StepsView.tsx')) },
+  { id: 'learn', title: 'Learn', Component: lazyView(() => import('./learn/LearnView.tsx')) },
 ];

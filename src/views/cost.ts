@@ -93,6 +93,18 @@ export function costScan(job: CostJob = {}, onProgress?: (fraction: number) => v
   const reverse = generateGradient(program, { wrt: ['x'] }).fn;
   const tangent = compileTangent(generateTangent(program, ['x']));
   const paramIndex = new Map([['x', 0]]);
+  // Warm up: the first calls of fresh code run unoptimized, which would show as noise at the smallest n.
+  const warm = rosenbrockPoint(20);
+  const warmAt = { x: warm };
+  const warmRuns = [
+    () => f(warm),
+    hotGradient(method, f, [warm], slotsOf(warmAt, ['x']), paramIndex, warm.map((xi) => autoStep(method, xi))),
+    tangentGradientRunner(program, warmAt, ['x'], tangent),
+    () => reverse(warm),
+  ];
+  const warmUntil = performance.now() + 4 * millis;
+  while (performance.now() < warmUntil) for (const run of warmRuns) for (let i = 0; i < 20; i++) run();
+
   const rows: CostRow[] = [];
   const steps = sizes.length * (COST_ENGINES.length + 1);
   let done = 0;

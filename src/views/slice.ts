@@ -21,11 +21,9 @@ import { parseProgram } from '../lang/parse.ts';
 import { argsOf, validatePoint, type Point } from '../point.ts';
 import { compileGradient, generateGradient as generateSymbolic } from '../symbolic/codegen.ts';
 import { differentiate as symbolicDerivative } from '../symbolic/pipeline.ts';
+import { SLICE_DEFAULT_SAMPLES, SLICE_MILLIS_PER_ENGINE, sampleGrid } from './slice-range.ts';
 
-export const SLICE_MAX_SAMPLES = 1001;
-export const SLICE_DEFAULT_SAMPLES = 241;
-/** Wall time each engine may spend on the whole slice before it stops. */
-export const SLICE_MILLIS_PER_ENGINE = 400;
+export { defaultRange, sampleGrid, SLICE_DEFAULT_SAMPLES, SLICE_MAX_SAMPLES, SLICE_MILLIS_PER_ENGINE } from './slice-range.ts';
 
 export const SLICE_ENGINES = ['manual', 'numeric', 'symbolic', 'reverse', 'forward'] as const;
 export type SliceEngine = (typeof SLICE_ENGINES)[number];
@@ -67,25 +65,6 @@ export interface SliceAnswer {
   /** Engines that could not draw a curve at all, and why. */
   failed: { engine: SliceEngine; message: string }[];
   millis: number;
-}
-
-/** A default range around the point: a unit either side, or a tenth of |x| where x is large. */
-export function defaultRange(x: number): [number, number] {
-  const w = Math.max(1, Math.abs(x) / 2);
-  return [x - w, x + w];
-}
-
-/** `n` evenly spaced samples from `from` to `to`, with the one nearest `at` moved onto `at` exactly. */
-export function sampleGrid(from: number, to: number, n: number, at: number): { t: number[]; atIndex: number } {
-  const count = Math.max(3, Math.min(SLICE_MAX_SAMPLES, Math.floor(n)));
-  const t = Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
-  let atIndex = -1;
-  if (at >= Math.min(from, to) && at <= Math.max(from, to)) {
-    atIndex = 0;
-    for (let i = 1; i < count; i++) if (Math.abs(t[i] - at) < Math.abs(t[atIndex] - at)) atIndex = i;
-    t[atIndex] = at;
-  }
-  return { t, atIndex };
 }
 
 interface Setting {

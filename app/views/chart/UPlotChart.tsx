@@ -31,6 +31,16 @@ export function logSplits(min: number, max: number, most: number): number[] {
   return out;
 }
 
+/** Tick labels with as many decimals as the spacing between ticks needs (0.0012, not 0.001). */
+export function linearTicks(splits: (number | null)[]): string[] {
+  const nums = splits.filter((v): v is number => v !== null && Number.isFinite(v));
+  const step = nums.length > 1 ? Math.abs(nums[1] - nums[0]) : Math.abs(nums[0] ?? 1) || 1;
+  const big = Math.max(...nums.map(Math.abs), 0);
+  if (big >= 1e6 || (big > 0 && big < 1e-4)) return splits.map((v) => (v === null ? '' : v === 0 ? '0' : v.toExponential(Math.max(0, Math.min(6, Math.ceil(Math.log10(big / step)))))));
+  const decimals = Math.max(0, Math.min(12, Math.ceil(-Math.log10(step) - 1e-9)));
+  return splits.map((v) => (v === null ? '' : (Math.abs(v) < step / 1e6 ? 0 : v).toFixed(decimals).replace('-', '−')));
+}
+
 /** An axis in the theme's colours; a log axis is labelled at powers of ten. */
 export function axis(theme: Theme, o: { label: string; scale: string; log?: boolean; side?: 0 | 1 | 2 | 3; values?: uPlot.Axis['values']; size?: number }): uPlot.Axis {
   const c = chrome(theme);
@@ -38,12 +48,12 @@ export function axis(theme: Theme, o: { label: string; scale: string; log?: bool
   return {
     scale: o.scale,
     label: o.label,
-    side: o.side,
+    ...(o.side === undefined ? {} : { side: o.side }),
     stroke: c.text,
     font: '12px system-ui, sans-serif',
     labelFont: '600 13px system-ui, sans-serif',
     labelSize: 22,
-    size: o.size ?? (vertical ? 62 : 44),
+    size: o.size ?? (vertical ? (o.log ? 72 : 66) : 46),
     grid: { stroke: c.grid, width: 1 },
     ticks: { stroke: c.grid, width: 1, size: 5 },
     ...(o.log
@@ -52,15 +62,18 @@ export function axis(theme: Theme, o: { label: string; scale: string; log?: bool
             const dim = vertical ? u.bbox.height / devicePixelRatio : u.bbox.width / devicePixelRatio;
             return logSplits(min, max, Math.floor(dim / (vertical ? 24 : 46)));
           },
-          values: (_u: uPlot, splits: number[]) => splits.map((v) => powerOfTen(Math.round(Math.log10(v)))),
+          // uPlot's default filter for log axes blanks some splits; these are already thinned.
+          filter: (_u: uPlot, splits: number[]) => splits,
+          values: (_u: uPlot, splits: (number | null)[]) => splits.map((v) => (v === null || !(v > 0) ? '' : powerOfTen(Math.round(Math.log10(v))))),
         }
       : {}),
+    ...(!o.log ? { values: (_u: uPlot, splits: (number | null)[]) => linearTicks(splits) } : {}),
     ...(o.values ? { values: o.values } : {}),
   };
 }
 
 /** A vertical marker across the plot at x = value, with a label at its top. */
-export function drawMarker(u: uPlot, value: number, color: string, label: string, dash: number[] = [6, 4], where: 'left' | 'right' = 'right'): void {
+export function drawMarker(u: uPlot, value: number, color: string, label: string, dash: number[] = [6, 4], where: 'left' | 'right' = 'right', background = 'transparent'): void {
   const x = u.valToPos(value, 'x', true);
   if (!Number.isFinite(x) || x < u.bbox.left - 1 || x > u.bbox.left + u.bbox.width + 1) return;
   const ctx = u.ctx;
@@ -81,6 +94,12 @@ export function drawMarker(u: uPlot, value: number, color: string, label: string
     const left = where === 'right' ? x + 5 * r : x - 5 * r - w;
     const clamped = Math.min(Math.max(left, u.bbox.left + 2 * r), u.bbox.left + u.bbox.width - w - 2 * r);
     ctx.textBaseline = 'top';
+    // On a patch of the panel's colour, so curves under the label do not make it unreadable.
+    ctx.fillStyle = background;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(clamped - 3 * r, u.bbox.top + 2 * r, w + 6 * r, 17 * r);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = color;
     ctx.fillText(label, clamped, u.bbox.top + 4 * r);
   }
   ctx.restore();

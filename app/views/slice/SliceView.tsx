@@ -6,7 +6,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import { slotsOf } from '../../../src/point.ts';
-import { defaultRange, SLICE_DEFAULT_SAMPLES, type SliceAnswer } from '../../../src/views/slice.ts';
+import { defaultRange, SLICE_DEFAULT_SAMPLES } from '../../../src/views/slice-range.ts';
+import type { SliceAnswer } from '../../../src/views/slice.ts';
 import type { ErrorInfo } from '../../../src/errors.ts';
 import { useStore } from '../../store/index.ts';
 import { orderedIds } from '../../store/slices.ts';
@@ -16,6 +17,7 @@ import { chrome, ENGINE_STROKE, engineColor, type Theme } from '../palette.ts';
 import { fmt, useResponse, viewsClient } from '../shared.ts';
 import '../views.css';
 
+const DRAW_ORDER = ['reverse', 'forward', 'symbolic', 'manual', 'numeric'];
 const HALF_WIDTHS = [10, 1, 0.1, 0.01, 0.001];
 const SAMPLE_CHOICES = [121, 241, 481, 961];
 
@@ -40,7 +42,12 @@ function spec(theme: Theme, answer: SliceAnswer, which: 'f' | 'd', titles: Recor
   const xs = answer.t;
   const label = answer.label;
   const isF = which === 'f';
-  const curves = isF ? [{ id: 'f', label: `f`, values: answer.f }] : answer.series.map((s) => ({ id: s.engine, label: titles[s.engine] ?? s.engine, values: s.values }));
+  // The thick exact curves first, so the dashed, dotted and thin ones stay visible on top of them.
+  const curves = isF
+    ? [{ id: 'f', label: 'f', values: answer.f }]
+    : answer.series
+        .map((s) => ({ id: s.engine, label: titles[s.engine] ?? s.engine, values: s.values }))
+        .sort((a, b) => DRAW_ORDER.indexOf(a.id) - DRAW_ORDER.indexOf(b.id));
   const exact = curves.filter((s) => s.id !== 'numeric').map((s) => s.values);
   const range = robustRange(exact.length ? exact : curves.map((s) => s.values));
   const series: uPlot.Series[] = [
@@ -57,7 +64,7 @@ function spec(theme: Theme, answer: SliceAnswer, which: 'f' | 'd', titles: Recor
   ];
   const i = answer.atIndex;
   const draw = (u: uPlot) => {
-    drawMarker(u, answer.at, c.mark, i >= 0 ? `${label} = ${fmt(answer.at, 4)}` : '');
+    drawMarker(u, answer.at, c.mark, i >= 0 ? `${label} = ${fmt(answer.at, 4)}` : '', [6, 4], 'right', c.panel);
     if (i < 0) return;
     curves.forEach((s) => { const v = s.values[i]; if (v !== null) drawDot(u, answer.at, v, engineColor(s.id, theme), c.panel, s.id === 'reverse' || s.id === 'f' ? 6 : 4.5); });
   };
@@ -72,6 +79,26 @@ function spec(theme: Theme, answer: SliceAnswer, which: 'f' | 'd', titles: Recor
       hooks: { draw: [draw] },
     },
   };
+}
+
+/**
+ * How far each engine's curve strays from reverse mode's, as a fraction of the height reverse mode's
+ * curve spans (0: on top of it). For tests and scripts: a method that fails somewhere on the slice
+ * shows up here as well as in the picture.
+ */
+export function spreads(answer: SliceAnswer): Record<string, number> {
+  const ref = answer.series.find((s) => s.engine === 'reverse') ?? answer.series.find((s) => s.engine === 'forward');
+  if (!ref) return {};
+  const vals = ref.values.filter((v): v is number => v !== null);
+  const span = Math.max(...vals) - Math.min(...vals) || Math.max(1e-300, Math.abs(vals[0] ?? 1));
+  const out: Record<string, number> = {};
+  for (const s of answer.series) {
+    if (s === ref) continue;
+    let worst = 0;
+    s.values.forEach((v, i) => { const r = ref.values[i]; if (v !== null && r !== null) worst = Math.max(worst, Math.abs(v - r) / span); });
+    out[s.engine] = Number(worst.toPrecision(3));
+  }
+  return out;
 }
 
 interface Controls {
@@ -169,7 +196,7 @@ export default function SliceView() {
       {specs && answer && (
         <div className="slice-charts">
           <UPlotChart spec={specs.f} height={200} name="slice-f" label={`f along ${answer.label}`} />
-          <UPlotChart spec={specs.d} height={300} name="slice-derivatives" label={`each engine's derivative along ${answer.label}`} attrs={{ engines: answer.series.map((s) => s.engine).join(',') }} />
+          <UPlotChart spec={specs.d} height={300} name="slice-derivatives" label={`each engine's derivative along ${answer.label}`} attrs={{ engines: answer.series.map((s) => s.engine).join(','), spread: JSON.stringify(spreads(answer)) }} />
         </div>
       )}
       {answer && <SliceNotes answer={answer} titles={titles} fn={response.function} />}
