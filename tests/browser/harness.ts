@@ -65,12 +65,12 @@ async function scheduledCount(page: Page): Promise<number> {
 
 /**
  * Runs an action that changes what is computed, then waits for the page to ask for the new state
- * and to answer it. Returns the milliseconds from the end of the action to the settled cards.
+ * and to answer it. Returns the milliseconds from the start of the action to the settled cards.
  */
 export async function settle(page: Page, action: () => Promise<unknown>, timeout = 20_000): Promise<number> {
   const before = await scheduledCount(page);
-  await action();
   const t0 = performance.now();
+  await action();
   await page.waitForFunction((b) => Number(document.querySelector('[data-scheduled]')?.getAttribute('data-scheduled') ?? 0) > b, before, { timeout, polling: 'raf' });
   await waitForCards(page, timeout);
   return performance.now() - t0;
