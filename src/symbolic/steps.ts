@@ -81,7 +81,7 @@ export function derivationSteps(S: Store, P: Printer, f: SNode, wrt: string, opt
         if (denominators.length && denominators.length < varying.length) {
           const num = S.mul(...varying.filter((a) => !denominators.includes(a)));
           const den = S.mul(...denominators.map((a) => S.pow(a.args[0], S.neg(a.args[1]))));
-          line(n, 'quotient rule', `\\frac{${times(d(num), paren(den))} - ${times(paren(num), d(den))}}{{${paren(den)}}^{2}}`, [num, den]);
+          line(n, 'quotient rule', `\\frac{${times(d(num), paren(den))} - ${times(paren(num), d(den))}}{${den.kind === 'pow' || den.kind === 'mul' ? `\\left(${P.latex(den)}\\right)` : `{${paren(den)}}`}^{2}}`, [num, den]);
           break;
         }
         const rhs = varying.map((_, i) => varying.map((b, j) => (i === j ? d(b) : paren(b))).reduce(times)).join(' + ');
