@@ -124,7 +124,7 @@ describe('the cost scan', () => {
 
   it('measures each engine for each n, counts its passes, checks its gradient, and reports progress', () => {
     const progress: number[] = [];
-    const a = costScan({ sizes: [1, 10, 100], millisPerMeasure: 2 }, (f) => progress.push(f));
+    const a = costScan({ sizes: [1, 10, 100], millisPerMeasure: 2, rounds: 2 }, (f) => progress.push(f));
     expect(a.rows.map((r) => r.n)).toEqual([1, 10, 100]);
     for (const r of a.rows) {
       expect(r.passes).toEqual({ numeric: 2 * r.n, forward: r.n, reverse: 2 });
