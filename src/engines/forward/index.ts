@@ -144,7 +144,7 @@ export const forwardEngine: Engine = {
       const i = c.interpreter;
       if (i) {
         Object.assign(cost, { dual_sweep_micros: round(i.dual_sweep_micros), tape_sweep_micros: round(i.tape_sweep_micros), tape_length: i.tape_length });
-        notes.push(`On the interpreter: ${n} dual-number sweeps take ${n} × ${time(i.dual_sweep_micros)} = ${time(i.dual_gradient_micros)}, against ${time(i.tape_sweep_micros)} for one reverse sweep over a tape of ${i.tape_length} nodes, which gives the whole gradient at once: there forward mode wins below about ${i.break_even_inputs} input${i.break_even_inputs === 1 ? '' : 's'}.`);
+        notes.push(`On the interpreter: ${n} dual-number sweeps take ${n} × ${time(i.dual_sweep_micros)} = ${time(i.dual_gradient_micros)}, against ${time(i.tape_sweep_micros)} for one reverse sweep over a tape of ${i.tape_length} nodes, which gives the whole gradient at once${i.break_even_inputs === null ? '' : `: there forward mode wins below about ${i.break_even_inputs} input${i.break_even_inputs === 1 ? '' : 's'}`}.`);
       }
     }
     return {
@@ -187,7 +187,7 @@ export interface SweepComparison {
     tape_sweep_micros: number;
     tape_length: number;
     /** How many inputs forward mode can afford before one reverse sweep is cheaper. */
-    break_even_inputs: number;
+    break_even_inputs: number | null;
   } | null;
 }
 
@@ -219,7 +219,7 @@ function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operat
       dual_gradient_micros: n * dualSweep,
       tape_sweep_micros: tapeSweep,
       tape_length: reverse(),
-      break_even_inputs: Math.max(1, Math.floor(tapeSweep / dualSweep)),
+      break_even_inputs: dualSweep > 0 && Number.isFinite(tapeSweep / dualSweep) ? Math.max(1, Math.floor(tapeSweep / dualSweep)) : null,
     };
   }
   return {
