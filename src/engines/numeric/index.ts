@@ -349,7 +349,7 @@ function timer(ctx: EngineContext): () => unknown {
 
 export const numericEngine: Engine = {
   id: 'numeric',
-  title: 'numeric',
+  title: 'Numeric',
   summary: 'finite differences: f evaluated at nearby points (forward, central, 5-point, Richardson), or at x + ih (complex step)',
   run,
   timer,
