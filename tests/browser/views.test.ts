@@ -150,6 +150,17 @@ describe.each([
     expect(await page.locator('.monaco-editor .ddx-tape-line').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-tape-code] [data-hit]').count()).toBeGreaterThan(0);
     await shoot(page, 'tape', `${id}-tape`);
+    if (id === 'autograd') {
+      // A click in the editor on the 3 of `3*x*y` picks the innermost operation there, 3 * x.
+      await page.click('[data-tape-reset]');
+      const three = page.locator('.monaco-editor .view-line span[class^="mtk"]', { hasText: /^3$/ }).first();
+      await three.scrollIntoViewIfNeeded();
+      await three.click();
+      await page.waitForFunction(() => document.querySelector('[data-view="tape"] > .view')?.getAttribute('data-tape-selected') !== '');
+      const chosen = await page.locator(root('tape')).getAttribute('data-tape-selected');
+      expect(await svg.locator(`g.node[data-node="${chosen}"]`).getAttribute('data-op')).toBe('mul');
+      expect(await svg.locator(`g.node[data-node="${chosen}"] title`).textContent()).toMatch(/line 2$/);
+    }
   });
 
   it('draws the swell meter: sizes against nesting depth on a log scale', async () => {

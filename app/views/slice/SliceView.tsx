@@ -137,9 +137,14 @@ export default function SliceView() {
   const run = useMemo(() => orderedIds(engines.map((e) => e.id), cardOrder).filter((id) => !hidden.includes(id)), [engines, cardOrder, hidden]);
   const titles = useMemo(() => Object.fromEntries(engines.map((e) => [e.id, e.title])), [engines]);
 
-  const key = current && response ? JSON.stringify([source, response.at, current, run, options.numeric ?? {}, options.manual ?? {}]) : null;
+  // Only once the page's answer is for the current source: while it is pending, the point may not fit the source yet.
+  const pending = useStore((s) => s.pending);
+  const key = current && response && !pending ? JSON.stringify([source, response.at, current, run, options.numeric ?? {}, options.manual ?? {}]) : null;
+  // What to draw changes only with a new key: the cards recomputing (pending, then the same answer) asks nothing again.
+  const [wanted, setWanted] = useState<string | null>(null);
+  useEffect(() => { if (key !== null) setWanted(key); }, [key]);
   useEffect(() => {
-    if (!key || !current || !response) return;
+    if (!wanted || !current || !response) return;
     const s = slots.find((x) => x.label === current.slot)!;
     const controller = new AbortController();
     const timer = setTimeout(() => {
@@ -147,12 +152,12 @@ export default function SliceView() {
       viewsClient()
         .request('slice', { source, point: response.at, param: s.param, index: s.index, from: current.from, to: current.to, samples: current.samples, engines: run, options }, { budgetMs: 10_000, signal: controller.signal })
         .then((a) => { if (!controller.signal.aborted) { setAnswer(a); setError(null); } })
-        .catch((err: unknown) => { if (!controller.signal.aborted && !(err instanceof WorkerError && err.aborted)) setError(err instanceof WorkerError ? err.info : { kind: 'engine', message: String(err), line: null, column: null }); })
+        .catch((err: unknown) => { if (controller.signal.aborted || (err instanceof WorkerError && err.aborted)) return; setError(err instanceof WorkerError ? err.info : { kind: 'engine', message: String(err), line: null, column: null }); })
         .finally(() => { if (!controller.signal.aborted) setBusy(false); });
     }, 120);
     return () => { clearTimeout(timer); controller.abort(); };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [wanted]);
 
   const specs = useMemo(() => (answer ? { f: spec(theme, answer, 'f', titles), d: spec(theme, answer, 'd', titles) } : null), [answer, theme, titles]);
 

@@ -86,9 +86,13 @@ export default function SwellView() {
   const [answer, setAnswer] = useState<SwellAnswer | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
-  const key = family === 'sin' ? 'sin' : JSON.stringify([source, response?.at]);
+  const pending = useStore((s) => s.pending);
+  const params = useStore((s) => s.answer?.params ?? null);
+  // Composing f with itself needs a number to feed back: a number parameter, and (the worker checks) a number result.
+  const composable = params === null || params.some((p) => p.type === 'num');
+  const key = family === 'sin' ? 'sin' : JSON.stringify([source, response?.at, pending]);
   useEffect(() => {
-    if (family === 'compose' && !response) return;
+    if (family === 'compose' && (!response || pending)) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
       setBusy(true);
@@ -126,7 +130,7 @@ export default function SwellView() {
           <span>how it grows with nesting</span>
           <select value={family} onChange={(e) => setFamily(e.target.value as SwellFamily)} data-swell-choice>
             <option value="sin">the gallery's swell example: sin applied d times</option>
-            <option value="compose">your function composed with itself d times</option>
+            <option value="compose" disabled={!composable}>your function composed with itself d times{composable ? '' : ' (it takes only arrays)'}</option>
           </select>
         </label>
         {busy && <span className="busy" role="status">measuring…</span>}

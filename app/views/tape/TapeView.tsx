@@ -99,6 +99,16 @@ function TapeGraphView({ tape, generated, source }: { tape: Tape; generated: str
   const focusNode = focus === null ? null : byId.get(focus) ?? null;
   const phaseForCode: Phase = step.phase === 'backward' ? 'backward' : 'forward';
   const hitLines = useMemo(() => new Set(focusNode ? codeLinesFor(codeMap, focusNode, phaseForCode) : []), [codeMap, focusNode, phaseForCode]);
+  // The generated code scrolls to the lines of the current node (inside its own box only).
+  const code = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    const box = code.current;
+    const first = box?.querySelector<HTMLElement>('.code-line.hit');
+    if (!box || !first) return;
+    const last = [...box.querySelectorAll<HTMLElement>('.code-line.hit')].pop()!;
+    const top = first.offsetTop - box.offsetTop, bottom = last.offsetTop - box.offsetTop + last.offsetHeight;
+    if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - 24);
+  }, [hitLines]);
 
   // The editor shows where the focused node comes from; nothing once the picture closes.
   useEffect(() => {
@@ -202,7 +212,7 @@ function TapeGraphView({ tape, generated, source }: { tape: Tape; generated: str
         </div>
         <div className="tape-side">
           <h3>The generated gradient function</h3>
-          <pre className="code-lines" aria-label="The generated gradient function; click a line to pick its node" data-tape-code>
+          <pre ref={code} className="code-lines" aria-label="The generated gradient function; click a line to pick its node" data-tape-code>
             {generated.split('\n').map((text, i) => (
               <span key={i} className={`code-line ${hitLines.has(i) ? 'hit' : ''} ${/^\s*\/\//.test(text) ? 'comment' : ''}`} data-code-line={i + 1} data-hit={hitLines.has(i) || undefined} onClick={() => pickCodeLine(i)}>
                 {text || ' '}{'\n'}
@@ -295,7 +305,8 @@ function Graph({ model, layout, byId, step, focus, replay, backwardIndex, out, o
 }) {
   const svg = useRef<SVGSVGElement>(null);
   const focusKey = focus === null ? null : graphKeyOf(model, focus);
-  // A small graph is drawn larger, up to half again, to fill its box (and a projected slide).
+  // The graph fills its box: a small one drawn up to half again as large (for a projected slide), a
+  // wide one shrunk down to 55% before the box scrolls instead.
   const [room, setRoom] = useState(0);
   useEffect(() => {
     const box = svg.current?.parentElement;
@@ -304,7 +315,7 @@ function Graph({ model, layout, byId, step, focus, replay, backwardIndex, out, o
     observer.observe(box);
     return () => observer.disconnect();
   }, []);
-  const scale = room > 0 && layout.width > 0 ? Math.max(1, Math.min(1.5, (room - 4) / layout.width)) : 1;
+  const scale = room > 0 && layout.width > 0 ? Math.max(0.55, Math.min(1.5, (room - 4) / layout.width)) : 1;
   useEffect(() => {
     if (!focusKey) return;
     const el = svg.current?.querySelector(`[data-node-key="${focusKey}"]`);
