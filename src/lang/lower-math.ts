@@ -45,12 +45,12 @@ export function lowerMathExpression(source: string): Program {
   }
   const blocks: Node[] = root.type === 'BlockNode' ? (root.blocks as { node: Node }[]).map((b) => b.node) : [root];
 
-  const defs: { name: string; params: string[] | null; body: Node }[] = [];
+  const defs: { name: string; params: string[] | null; body: Node; hasHead: boolean }[] = [];
   for (const node of blocks) {
-    if (node.type === 'FunctionAssignmentNode') defs.push({ name: node.name, params: node.params as string[], body: node.expr });
-    else if (node.type === 'AssignmentNode' && node.object.type === 'SymbolNode') defs.push({ name: node.object.name, params: null, body: node.value });
+    if (node.type === 'FunctionAssignmentNode') defs.push({ name: node.name, params: node.params as string[], body: node.expr, hasHead: true });
+    else if (node.type === 'AssignmentNode' && node.object.type === 'SymbolNode') defs.push({ name: node.object.name, params: null, body: node.value, hasHead: true });
     else if (node.type === 'AssignmentNode') throw new DdxError('unsupported', 'only names can be assigned: f = ..., df_dx = ...', findLoc(source, node.object.toString()));
-    else defs.push({ name: defs.some((d) => d.name === 'f') ? `expression_${defs.length + 1}` : 'f', params: null, body: node });
+    else defs.push({ name: defs.some((d) => d.name === 'f') ? `expression_${defs.length + 1}` : 'f', params: null, body: node, hasHead: false });
   }
   if (defs.length === 0) throw new DdxError('no-function', 'nothing to differentiate: type a formula such as x^2 + 3*x*y', { line: 1, column: 1 });
 
@@ -58,9 +58,11 @@ export function lowerMathExpression(source: string): Program {
   const params = mainDef.params ?? freeSymbols(mainDef.body, source);
   const { main, manual } = chooseMain(defs.map((d) => d.name), defs.map(() => params));
   const functions: Record<string, Fn> = {};
+  const lowerer = new MathLowerer(text, source);
   for (const def of defs) {
     const own = def.params ?? params;
-    const body = toExpr(def.body, new Set(own), source);
+    if (def.hasHead) lowerer.skipHead(def.name);
+    const body = lowerer.lower(def.body, new Set(own));
     if (body.k === 'array') {
       if (def.name !== `grad_${main}`) throw new DdxError('type', `${def.name} is a list; only grad_${main} may be a list`, findLoc(source, def.name));
     }
@@ -78,64 +80,150 @@ function freeSymbols(node: Node, source: string): string[] {
     if (!Object.prototype.hasOwnProperty.call(CONSTANTS, n.name)) names.add(n.name);
   });
   const position = (name: string) => {
-    const m = new RegExp(`(^|[^\\w])${name}(?![\\w(])`).exec(source);
+    const m = wordPattern(name).exec(source);
     return m ? m.index : Infinity;
   };
   return [...names].sort((a, b) => position(a) - position(b));
 }
 
-function toExpr(node: Node, params: Set<string>, source: string): Expr {
-  const rec = (n: Node) => toExpr(n, params, source);
-  switch (node.type) {
-    case 'ConstantNode':
-      if (typeof node.value !== 'number') throw new DdxError('unsupported', 'only numbers are supported in formulas', findLoc(source, String(node.value)));
-      return { k: 'num', value: node.value };
-    case 'SymbolNode': {
-      const name = node.name as string;
-      if (params.has(name)) return { k: 'var', name, loc: findLoc(source, name) };
-      if (Object.prototype.hasOwnProperty.call(CONSTANTS, name)) return { k: 'num', value: CONSTANTS[name] };
-      throw new DdxError('unknown-name', `${name} is not a parameter of f`, findLoc(source, name));
+/**
+ * mathjs nodes carry no positions. The lowerer walks the tree in source order with a cursor over
+ * the text, finding each token from where the previous one ended, so every node gets the span it
+ * really has (the tape highlights it; errors point at it).
+ */
+class MathLowerer {
+  private pos = 0;
+
+  constructor(private text: string, private source: string) {}
+
+  /** Finds `token` at or after the cursor and moves past it; returns its [start, end). */
+  consume(token: string | RegExp): [number, number] | null {
+    if (typeof token === 'string') {
+      const i = this.text.indexOf(token, this.pos);
+      if (i < 0) return null;
+      this.pos = i + token.length;
+      return [i, this.pos];
     }
-    case 'ParenthesisNode':
-      return rec(node.content);
-    case 'OperatorNode': {
-      const args = (node.args as Node[]).map(rec);
-      const fn = node.fn as string;
-      const loc = findLoc(source, node.op);
-      if (fn === 'unaryMinus') return args[0].k === 'num' ? { k: 'num', value: -args[0].value } : { k: 'prim', op: 'neg', args, loc };
-      if (fn === 'unaryPlus') return args[0];
-      if (OPERATORS[fn]) return { k: 'prim', op: OPERATORS[fn], args, loc };
-      if (COMPARE[fn]) return { k: 'compare', op: COMPARE[fn], a: args[0], b: args[1], loc };
-      if (fn === 'and' || fn === 'or') return { k: 'logic', op: fn === 'and' ? '&&' : '||', a: args[0], b: args[1], loc };
-      if (fn === 'not') return { k: 'not', a: args[0], loc };
-      throw new DdxError('unsupported', `the operator ${node.op} is not supported in formulas`, loc);
-    }
-    case 'ConditionalNode':
-      return { k: 'cond', test: rec(node.condition), then: rec(node.trueExpr), else: rec(node.falseExpr) };
-    case 'FunctionNode': {
-      const name = node.fn.name as string;
-      const loc = findLoc(source, name);
-      const args = (node.args as Node[]).map(rec);
-      if (name === 'log' && args.length === 2) {
-        return { k: 'prim', op: 'div', args: [{ k: 'prim', op: 'log', args: [args[0]], loc }, { k: 'prim', op: 'log', args: [args[1]], loc }], loc };
-      }
-      const f = name === 'log' ? { prim: 'log' as Primitive, arity: 1 } : FUNCTIONS[name];
-      if (name !== 'log' && !Object.prototype.hasOwnProperty.call(FUNCTIONS, name)) {
-        throw new DdxError('unknown-name', `${name} is not a function ddx knows: use ${Object.keys(FUNCTIONS).join(', ')} or log`, loc);
-      }
-      if (f.arity > 0 && args.length !== f.arity) throw new DdxError('arity', `${name} takes ${f.arity} argument${f.arity === 1 ? '' : 's'}, but is given ${args.length}`, loc);
-      if (f.arity < 0) {
-        if (args.length === 0) throw new DdxError('arity', `${name} needs at least one argument`, loc);
-        if (args.length === 1) return f.prim === 'hypot' ? { k: 'prim', op: 'abs', args, loc } : args[0];
-        return args.slice(1).reduce<Expr>((acc, a) => ({ k: 'prim', op: f.prim, args: [acc, a], loc }), args[0]);
-      }
-      return { k: 'prim', op: f.prim, args, loc };
-    }
-    case 'ArrayNode':
-      return { k: 'array', elements: (node.items as Node[]).map(rec) };
-    default:
-      throw new DdxError('unsupported', `${String(node.type).replace(/Node$/, '').toLowerCase()} expressions are not supported in formulas`, findLoc(source, node.toString()));
+    const re = new RegExp(token.source, 'g');
+    re.lastIndex = this.pos;
+    const m = re.exec(this.text);
+    if (!m) return null;
+    this.pos = m.index + m[0].length;
+    return [m.index, this.pos];
   }
+
+  /** Moves the cursor past a definition's head (`f(x, y) =`, `df_dx =`). */
+  skipHead(name: string): void {
+    this.consume(wordPattern(name));
+    this.consume('=');
+  }
+
+  private span(start: number, end: number): SourceLocation {
+    const a = locAt(this.source, start);
+    const b = locAt(this.source, end);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  private here(): SourceLocation {
+    return locAt(this.source, this.pos);
+  }
+
+  lower(node: Node, params: Set<string>): Expr {
+    const start = this.pos;
+    const e = this.node(node, params);
+    // A node's span runs from its first token to its last, as in function mode.
+    const first = /\S/.exec(this.text.slice(start));
+    if (first) e.loc = this.span(start + first.index, this.pos);
+    return e;
+  }
+
+  private node(node: Node, params: Set<string>): Expr {
+    const rec = (n: Node) => this.lower(n, params);
+    switch (node.type) {
+      case 'ConstantNode': {
+        if (typeof node.value !== 'number') throw new DdxError('unsupported', 'only numbers are supported in formulas', this.here());
+        this.consume(/(\d+\.?\d*|\.\d+)(e[+-]?\d+)?/i);
+        return { k: 'num', value: node.value };
+      }
+      case 'SymbolNode': {
+        const name = node.name as string;
+        const at = this.consume(wordPattern(name));
+        const loc = at ? this.span(at[0], at[1]) : this.here();
+        if (params.has(name)) return { k: 'var', name, loc };
+        if (Object.prototype.hasOwnProperty.call(CONSTANTS, name)) return { k: 'num', value: CONSTANTS[name], loc };
+        throw new DdxError('unknown-name', `${name} is not a parameter of f`, loc);
+      }
+      case 'ParenthesisNode': {
+        this.consume('(');
+        const inner = rec(node.content);
+        this.consume(')');
+        return inner;
+      }
+      case 'OperatorNode': {
+        const fn = node.fn as string;
+        const args = node.args as Node[];
+        if (args.length === 1) {
+          const at = this.consume(node.op);
+          const arg = rec(args[0]);
+          const loc = at ? this.span(at[0], at[1]) : this.here();
+          if (fn === 'unaryMinus') return arg.k === 'num' ? { k: 'num', value: -arg.value } : { k: 'prim', op: 'neg', args: [arg], loc };
+          if (fn === 'unaryPlus') return arg;
+          if (fn === 'not') return { k: 'not', a: arg, loc };
+          throw new DdxError('unsupported', `the operator ${node.op} is not supported in formulas`, loc);
+        }
+        const a = rec(args[0]);
+        const at = node.implicit ? null : this.consume(node.op);
+        const opLoc = at ? this.span(at[0], at[1]) : this.here();
+        const b = rec(args[1]);
+        if (OPERATORS[fn]) return { k: 'prim', op: OPERATORS[fn], args: [a, b] };
+        if (COMPARE[fn]) return { k: 'compare', op: COMPARE[fn], a, b };
+        if (fn === 'and' || fn === 'or') return { k: 'logic', op: fn === 'and' ? '&&' : '||', a, b };
+        throw new DdxError('unsupported', `the operator ${node.op} is not supported in formulas`, opLoc);
+      }
+      case 'ConditionalNode': {
+        const test = rec(node.condition);
+        this.consume('?');
+        const then = rec(node.trueExpr);
+        this.consume(':');
+        return { k: 'cond', test, then, else: rec(node.falseExpr) };
+      }
+      case 'FunctionNode': {
+        const name = node.fn.name as string;
+        const at = this.consume(wordPattern(name));
+        const loc = at ? this.span(at[0], at[1]) : this.here();
+        if (name !== 'log' && !Object.prototype.hasOwnProperty.call(FUNCTIONS, name)) {
+          throw new DdxError('unknown-name', `${name} is not a function ddx knows: use ${Object.keys(FUNCTIONS).join(', ')} or log`, loc);
+        }
+        this.consume('(');
+        const args = (node.args as Node[]).map((n, i) => { if (i > 0) this.consume(','); return rec(n); });
+        this.consume(')');
+        if (name === 'log' && args.length === 2) {
+          return { k: 'prim', op: 'div', args: [{ k: 'prim', op: 'log', args: [args[0]] }, { k: 'prim', op: 'log', args: [args[1]] }] };
+        }
+        const f = name === 'log' ? { prim: 'log' as Primitive, arity: 1 } : FUNCTIONS[name];
+        if (f.arity > 0 && args.length !== f.arity) throw new DdxError('arity', `${name} takes ${f.arity} argument${f.arity === 1 ? '' : 's'}, but is given ${args.length}`, loc);
+        if (f.arity < 0) {
+          if (args.length === 0) throw new DdxError('arity', `${name} needs at least one argument`, loc);
+          if (args.length === 1) return f.prim === 'hypot' ? { k: 'prim', op: 'abs', args } : args[0];
+          return args.slice(1).reduce<Expr>((acc, a) => ({ k: 'prim', op: f.prim, args: [acc, a] }), args[0]);
+        }
+        return { k: 'prim', op: f.prim, args };
+      }
+      case 'ArrayNode': {
+        this.consume('[');
+        const elements = (node.items as Node[]).map((n, i) => { if (i > 0) this.consume(','); return rec(n); });
+        this.consume(']');
+        return { k: 'array', elements };
+      }
+      default:
+        throw new DdxError('unsupported', `${String(node.type).replace(/Node$/, '').toLowerCase()} expressions are not supported in formulas`, this.here());
+    }
+  }
+}
+
+/** A name as a whole word; a digit may touch it on the left (implicit multiplication, `2x`). */
+function wordPattern(name: string): RegExp {
+  return new RegExp(`(?<![A-Za-z_])${name}(?![A-Za-z_0-9])`);
 }
 
 function locAt(source: string, index: number): SourceLocation {

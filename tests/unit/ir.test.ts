@@ -9,7 +9,7 @@ import { Interpreter } from '../../src/interp/interpreter.ts';
 import { floatAlgebra } from '../../src/interp/algebra.ts';
 import { compileProgram } from '../../src/interp/compile.ts';
 import { DdxError } from '../../src/errors.ts';
-import type { Program } from '../../src/ir/types.ts';
+import type { Expr, Program } from '../../src/ir/types.ts';
 import { corpus } from './corpus.ts';
 
 describe('lowering, pinned by the printer', () => {
@@ -65,6 +65,21 @@ describe('lowering, pinned by the printer', () => {
         return add(add(add(mul(y, pow(x, 2)), mul(mul(3, x), y)), pow(sin(y), 2)), 3.141592653589793)
       }"
     `);
+  });
+});
+
+describe('expression-mode source spans', () => {
+  it('give every operation the text it came from, implicit multiplication included', () => {
+    const source = 'x**2 + 3*x*y + y**2\ndf_dx = 2x + 3y';
+    const program = parseProgram(source);
+    const text = (e: { loc?: { line: number; column: number; endColumn?: number } }) => source.split('\n')[e.loc!.line - 1].slice(e.loc!.column - 1, e.loc!.endColumn! - 1);
+    const f = (program.functions.f.body[0] as { value: Extract<Expr, { k: 'prim' }> }).value;
+    expect(text(f)).toBe('x**2 + 3*x*y + y**2');
+    const [left, right] = f.args as Extract<Expr, { k: 'prim' }>[];
+    expect([text(left), text(left.args[0]), text(left.args[1]), text(right)]).toEqual(['x**2 + 3*x*y', 'x**2', '3*x*y', 'y**2']);
+    const d = (program.functions.df_dx.body[0] as { value: Extract<Expr, { k: 'prim' }> }).value;
+    expect(d.loc!.line).toBe(2);
+    expect((d.args as Extract<Expr, { k: 'prim' }>[]).map(text)).toEqual(['2x', '3y']);
   });
 });
 
