@@ -19,7 +19,7 @@ interface Typed { expr: Expr; type: ExprType }
 interface Binding { irName: string; type: ValueType; isConst: boolean }
 
 /** Names a user may not declare, because the language or generated code gives them a meaning. */
-const RESERVED = new Set(['Math', 'Array', 'Infinity', 'NaN', 'undefined', 'f_value']);
+const RESERVED = new Set(['Math', 'Array', 'Float64Array', 'Number', 'Object', 'Error', 'JSON', 'Infinity', 'NaN', 'undefined', 'f_value']);
 
 export function parseJavaScript(source: string): AnyNode {
   try {

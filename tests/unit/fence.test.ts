@@ -66,6 +66,7 @@ const REFUSED: Refusal[] = [
   { source: wrap('Math.sin(x); return x;'), kind: 'unsupported', message: /a call on its own line does nothing/, line: 2, column: 3 },
   { source: wrap('outer: for (let i = 0; i < 2; i++) {} return x;'), kind: 'unsupported', message: /labels are not supported/, line: 2, column: 3 },
   { source: wrap('let $y = x; return $y;'), kind: 'unsupported', message: /names containing \$ are reserved/, line: 2, column: 7 },
+  { source: wrap('let Float64Array = x; return x;'), kind: 'unsupported', message: /Float64Array cannot be declared: it is a reserved name/, line: 2, column: 7 },
   { source: wrap('return new Date();'), kind: 'unsupported', message: /`new` is only supported as new Array\(n\)\.fill\(value\)/, line: 2, column: 10 },
   { source: wrap('return x.toFixed(2);'), kind: 'unsupported', message: /\.toFixed\(\) is not supported/, line: 2, column: 12 },
   { source: 'function* f(x) { yield x; }', kind: 'unsupported', message: /generator functions|yield/, line: 1, column: 1 },
