@@ -186,7 +186,7 @@ describe('the playground', () => {
       for (const [hash, message] of bad) {
         await p.evaluate(() => document.querySelector<HTMLButtonElement>('[aria-label="Dismiss this message"]')?.click());
         await p.goto(`${baseUrl}${hash}`);
-        await p.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-notice="error"]')?.textContent ?? ''), message.source, { timeout: 10_000 }).catch(async (err: unknown) => {
+        await p.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-notice="error"]')?.textContent ?? ''), message.source, { timeout: 30_000 }).catch(async (err: unknown) => {
           throw new Error(`${hash.slice(0, 30)}: ${await p.locator('[data-notice]').textContent().catch(() => 'no notice')} (${String(err)})`);
         });
         expect(await p.locator('[data-notice="error"]').textContent(), hash.slice(0, 20)).toMatch(/Your current work is unchanged/);
