@@ -1,66 +1,132 @@
 // Autograd's tape, compiled. f's normal form (normalize.ts: helpers inlined, no jumps) becomes
 // JavaScript that computes f over plain numbers and, for every primitive applied to a recorded
-// value, appends a record to typed arrays: the operation, the records of its arguments, their
-// values, its result and the place in the source. One backward sweep over the records gives every
-// record's adjoint; its code for each operation is generated once from the rules table's partials
-// (bx_i += by * dy/dx_i), so it follows the same rules as every other engine. The records are the
-// foundation's Tape over the interpreter would make, with the same arithmetic, at a fraction of the
-// cost; only a helper call is recorded ahead of the expression around it (it is inlined first).
+// value, appends a record to reused arrays: the recording site (which gives the operation and the
+// place in the source), the records of its arguments, the local partial derivative with respect
+// to each recorded argument, and its value. The partials are written as code once per site from
+// the rules table (dy/dx_i, specialised to the site: `x ** 2` records 2 * x), so the backward
+// sweep is the same multiply-accumulate for every operation, bx_i += by * dy/dx_i, with the same
+// arithmetic as the foundation's Tape over the interpreter; only a helper call is recorded ahead
+// of the expression around it (it is inlined first).
 
 import type { SourceLocation } from '../../errors.ts';
-import { PRIMITIVES, type Primitive } from '../../ir/primitives.ts';
+import { PRIMITIVES } from '../../ir/primitives.ts';
 import type { Expr, Program } from '../../ir/types.ts';
 import { applyNotation, formatNumber } from '../../ir/format.ts';
 import { PREC, RULES } from '../../rules/table.ts';
 import type { Field } from '../../rules/field.ts';
-import { normalize, type NFunction, type NStmt } from '../../codegen/normalize.ts';
+import { normalize, walkNStmts, type NFunction, type NStmt } from '../../codegen/normalize.ts';
 import { printExpr, type GExpr } from '../../codegen/jsast.ts';
 import { fold } from '../../codegen/optimize.ts';
 
 /** The op code of an input record; primitives are coded by their place in PRIMITIVES. */
 export const INPUT = PRIMITIVES.length;
 
-/** The records, column by column. Argument record -1 is a constant (its value is in v1 / v2). */
+/**
+ * The records, in arrays that grow and are reused by the next recording. Record k keeps three
+ * integers at 3k in `I` (its site, then its arguments' records) and three numbers at 3k in `F`
+ * (d1, d2, its value): d_i is dy/dx_i when argument i is a record, and the argument's value when
+ * it is a constant (record -1, which has no adjoint).
+ * Plain arrays, not typed ones: once any ArrayBuffer in the process has been detached (tsx's
+ * loader does, so does transferring one to a worker), V8 checks for detachment on every typed
+ * array access, which made the backward sweep half as fast again; two arrays rather than six
+ * columns, as each array a loop touches costs a check per iteration.
+ */
 export class Records {
   n = 0;
   /** The output's record (-1 when f does not depend on the inputs). */
   out = -1;
-  op = new Uint8Array(256);
-  a1 = new Int32Array(256);
-  a2 = new Int32Array(256);
-  v1 = new Float64Array(256);
-  v2 = new Float64Array(256);
-  val = new Float64Array(256);
-  site = new Int32Array(256);
+  /** The inputs are the first records: the first operation's record. */
+  firstOp = 0;
+  /** Room for this many records. */
+  cap = 0;
+  /** [site, a1, a2] per record; the site gives the operation and source place (-1: an input). */
+  I: number[] = [];
+  /** [d1, d2, value] per record. */
+  F: number[] = [];
+  /** Filled by the backward sweep: each record's adjoint, and whether the sweep reached it (1). */
+  adj: number[] = [];
+  reached: number[] = [];
 
-  rec(op: number, a1: number, a2: number, v1: number, v2: number, val: number, site: number): number {
-    const k = this.n;
-    if (k === this.op.length) this.grow();
-    this.op[k] = op; this.a1[k] = a1; this.a2[k] = a2;
-    this.v1[k] = v1; this.v2[k] = v2; this.val[k] = val; this.site[k] = site;
-    this.n = k + 1;
-    return k;
+  constructor(private readonly siteOps: Uint8Array) {
+    this.reserve(1024);
   }
 
-  private grow(): void {
-    const size = 2 * this.op.length;
-    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(size); b.set(a); return b; };
-    this.op = more(this.op); this.a1 = more(this.a1); this.a2 = more(this.a2);
-    this.v1 = more(this.v1); this.v2 = more(this.v2); this.val = more(this.val); this.site = more(this.site);
+  /** Makes room for `more` records after the first n. */
+  reserve(more: number): void {
+    const need = this.n + more;
+    if (need <= this.cap) return;
+    let size = Math.max(1024, 2 * this.cap);
+    while (size < need) size *= 2;
+    const { I, F, adj, reached } = this;
+    // Small integers in I and reached, doubles in F and adj (0.5: a double from the start).
+    while (I.length < 3 * size) { I.push(0); F.push(0.5); }
+    while (adj.length < size) { adj.push(0.5); reached.push(0); }
+    this.cap = size;
   }
+
+  /** Appends one input record per value; returns the first one's id (they are consecutive). */
+  inputs(values: ArrayLike<number>): number {
+    this.reserve(values.length);
+    const first = this.n;
+    const { I, F } = this;
+    for (let j = 0, o = 3 * first; j < values.length; j++, o += 3) {
+      I[o] = -1; I[o + 1] = -1; I[o + 2] = -1; F[o + 2] = values[j];
+    }
+    this.n = first + values.length;
+    return first;
+  }
+
+  /** The recording site of record k (-1 for an input). */
+  site(k: number): number {
+    return this.I[3 * k];
+  }
+
+  /** The op code of record k (INPUT for an input). */
+  op(k: number): number {
+    const s = this.I[3 * k];
+    return s < 0 ? INPUT : this.siteOps[s];
+  }
+
+  value(k: number): number {
+    return this.F[3 * k + 2];
+  }
+
+  /** The record of argument i (0 or 1) of record k, -1 for a constant. */
+  argRecord(k: number, i: number): number {
+    return this.I[3 * k + 1 + i];
+  }
+
+  /** The value of argument i (0 or 1) of record k, recorded or constant. */
+  arg(k: number, i: number): number {
+    const a = this.I[3 * k + 1 + i];
+    return a >= 0 ? this.F[3 * a + 2] : this.F[3 * k + i];
+  }
+}
+
+export interface Recording {
+  records: Records;
+  /** The output's record (-1 for a constant). */
+  out: number;
+  /** f at the point. */
+  value: number;
+  /** For each parameter, its input records: `count` consecutive ids from `first` (none if not wrt). */
+  inputs: { first: number; count: number }[];
+  /** Per site: 1 where an operation met a point where its derivative does not exist. */
+  kinked: Uint8Array;
 }
 
 export interface CompiledTape {
   /**
-   * Records f at the point: returns the records, the output record (-1 for a constant) and f.
-   * The records live in buffers reused by the next call: read them before recording again.
+   * Records f at the point. The records live in buffers reused by the next call: read them
+   * before recording again.
    */
-  record(args: (number | number[])[], wrt: boolean[]): { records: Records; out: number; value: number; inputs: number[][] };
+  record(args: (number | number[])[], wrt: boolean[]): Recording;
   /** The source place of each site number. */
   sites: (SourceLocation | undefined)[];
+  /** The op code of each site number. */
+  siteOps: Uint8Array;
   /** The recording function's JavaScript (for inspection). */
   source: string;
-  /** The input labels, in record order (`x`, `a[0]`, ...), built from the parameter names. */
   params: { name: string; type: 'num' | 'arr' }[];
 }
 
@@ -77,10 +143,28 @@ export function compileTape(program: Program): CompiledTape {
 
 // ---- recording code -------------------------------------------------------------------------
 
+/** Partials as code, folded as the generated gradient's are (x ** 2 gives 2 * x). */
+const codeField: Field<GExpr> = {
+  constant: (c) => ({ k: 'num', value: c }),
+  prim: (op, args) => fold({ k: 'prim', op, args }),
+  ge: (a, b) => ({ k: 'cond', test: { k: 'compare', op: '>=', a, b }, then: { k: 'num', value: 1 }, else: { k: 'num', value: 0 } }),
+};
+
+/** The record arrays as locals of the recording function (user names never contain `$`). */
+const ARRAYS = '$I = $T.I, $F = $T.F';
+
+/** An operand of a primitive: its value as code, its record id as code ('-1' for none). */
+interface Operand { v: string; id: string; g: GExpr }
+
 class TapeCompiler {
   private lines: string[] = [];
   private temps = 0;
   private sites: (SourceLocation | undefined)[] = [];
+  private siteOps: number[] = [];
+  /** Kink tests the recording code calls, by op code. */
+  private kinkOps = new Set<number>();
+  /** The straight-line run being emitted: where its room check goes, how many records it can make. */
+  private run: { at: number; indent: string; records: number } | null = null;
 
   constructor(private nf: NFunction) {}
 
@@ -88,58 +172,89 @@ class TapeCompiler {
     const nf = this.nf;
     const locals = [...nf.types.keys()].filter((n) => !nf.params.some((p) => p.name === n));
     const params = nf.params.map((p) => p.name);
+    // Arrays f writes into are copied, so that the caller's stay as they were.
+    let writes = false;
+    walkNStmts(nf.body, (s) => { if (s.k === 'setIndex') writes = true; });
     const head = [
       `"use strict";`,
-      `return function record(T, ${params.map((p) => `${p}, ${p}$`).join(', ')}) {`,
+      `return function record($T, $K, ${params.map((p) => `${p}, ${p}$`).join(', ')}) {`,
+      `  let $n = $T.n, $cap = $T.cap, ${ARRAYS};`,
       ...(locals.length ? [`  let ${locals.map((n) => (nf.types.get(n) === 'arr' ? `${n}, ${n}$` : `${n} = 0, ${n}$ = -1`)).join(', ')};`] : []),
     ];
+    this.openRun('  ');
     this.block(nf.body, '  ');
-    // The output's record goes on the tape object: an array literal after the loop, never reached
-    // when V8 compiles the loop on the stack, made every call start over unoptimized.
-    const body = [...head, ...this.lines, `  T.out = ${nf.result}$;`, `  return ${nf.result};`, `};`].join('\n');
-    const make = new Function(body) as () => (...a: unknown[]) => number;
-    const run = make();
-    const sites = this.sites;
-    const scratch = new Records();
+    this.closeRun();
+    // The output's record goes on the records object: an array literal after the loop, never
+    // reached when V8 compiles the loop on the stack, made every call start over unoptimized.
+    const body = [...head, ...this.lines, `  $T.n = $n;`, `  $T.out = ${nf.result}$;`, `  return ${nf.result};`, `};`].join('\n');
+    const kinkNames = [...this.kinkOps].map((code) => `$kink_${PRIMITIVES[code]}`);
+    const kinkTests = [...this.kinkOps].map((code) => RULES[PRIMITIVES[code]].kink!.at);
+    const run = new Function(...kinkNames, body)(...kinkTests) as (...a: unknown[]) => number;
+    const siteOps = Uint8Array.from(this.siteOps);
+    const records = new Records(siteOps);
+    const kinked = new Uint8Array(this.sites.length);
+    const kinds = nf.params.map((p) => p.type);
     return {
-      sites,
+      sites: this.sites,
+      siteOps,
       source: body,
       params: nf.params.map((p) => ({ name: p.name, type: p.type })),
       record(args, wrt) {
         // One set of buffers per compiled function, reused: the tape is read before the next run.
-        const records = scratch;
         records.n = 0;
         records.out = -1;
-        const inputs: number[][] = [];
+        kinked.fill(0);
+        const inputs: { first: number; count: number }[] = [];
         const callArgs: unknown[] = [];
         for (let i = 0; i < args.length; i++) {
           const a = args[i];
-          if (Array.isArray(a)) {
-            // A plain packed array: a typed one per call costs more in garbage collection.
-            const ids: number[] = [];
-            if (wrt[i]) for (let j = 0; j < a.length; j++) ids.push(records.rec(INPUT, -1, -1, 0, 0, a[j], -1));
-            else for (let j = 0; j < a.length; j++) ids.push(-1);
-            inputs.push(wrt[i] ? ids.slice() : []);
-            callArgs.push(a.slice(), ids);
+          if (kinds[i] === 'arr') {
+            const values = a as number[];
+            const ids = new Array<number>(values.length);
+            if (wrt[i]) {
+              const first = records.inputs(values);
+              for (let j = 0; j < ids.length; j++) ids[j] = first + j;
+              inputs.push({ first, count: values.length });
+            } else {
+              for (let j = 0; j < ids.length; j++) ids[j] = -1;
+              inputs.push({ first: 0, count: 0 });
+            }
+            callArgs.push(writes ? values.slice() : values, ids);
           } else {
-            const id = wrt[i] ? records.rec(INPUT, -1, -1, 0, 0, a, -1) : -1;
-            inputs.push(wrt[i] ? [id] : []);
+            const id = wrt[i] ? records.inputs([a as number]) : -1;
+            inputs.push(wrt[i] ? { first: id, count: 1 } : { first: 0, count: 0 });
             callArgs.push(a, id);
           }
         }
-        const value = run(records, ...callArgs);
-        return { records, out: records.out, value, inputs };
+        records.firstOp = records.n;
+        const value = run(records, kinked, ...callArgs);
+        return { records, out: records.out, value, inputs, kinked };
       },
     };
   }
 
   private temp(): string {
-    return `t${this.temps++}`;
+    return `$${this.temps++}`;
   }
 
-  private site(loc: SourceLocation | undefined): number {
+  private site(loc: SourceLocation | undefined, code: number): number {
     this.sites.push(loc);
+    this.siteOps.push(code);
     return this.sites.length - 1;
+  }
+
+  // A straight-line run of code checks once, at its start, that there is room for every record it
+  // can make; the records are then stored without a check each.
+  private openRun(indent: string): void {
+    this.run = { at: this.lines.length, indent, records: 0 };
+    this.lines.push('');
+  }
+
+  private closeRun(): void {
+    const r = this.run!;
+    this.lines[r.at] = r.records === 0 ? '' :
+      `${r.indent}if ($n + ${r.records} > $cap) { $T.n = $n; $T.reserve(${r.records}); $cap = $T.cap; ${ARRAYS}; }`;
+    this.run = null;
   }
 
   private block(list: NStmt[], indent: string): void {
@@ -147,31 +262,44 @@ class TapeCompiler {
       switch (s.k) {
         case 'assign': {
           if (this.nf.types.get(s.name) === 'arr') { this.arrayAssign(s.name, s.value, indent); break; }
-          const [v, id] = this.expr(s.value, indent);
+          const { v, id } = this.expr(s.value, indent);
           this.lines.push(`${indent}${s.name} = ${v}; ${s.name}$ = ${id};`);
           break;
         }
         case 'setIndex': {
-          const [i] = this.expr(s.index, indent);
-          const [v, id] = this.expr(s.value, indent);
+          const { v: i } = this.expr(s.index, indent);
+          const { v, id } = this.expr(s.value, indent);
           const at = this.temp();
           this.lines.push(`${indent}const ${at} = ${i};`, `${indent}${s.name}[${at}] = ${v}; ${s.name}$[${at}] = ${id};`);
           break;
         }
         case 'if': {
-          const [t] = this.expr(s.test, indent);
+          const { v: t } = this.expr(s.test, indent);
+          this.closeRun();
           this.lines.push(`${indent}if (${t}) {`);
+          this.openRun(indent + '  ');
           this.block(s.then, indent + '  ');
-          if (s.else.length) { this.lines.push(`${indent}} else {`); this.block(s.else, indent + '  '); }
+          this.closeRun();
+          if (s.else.length) {
+            this.lines.push(`${indent}} else {`);
+            this.openRun(indent + '  ');
+            this.block(s.else, indent + '  ');
+            this.closeRun();
+          }
           this.lines.push(`${indent}}`);
+          this.openRun(indent);
           break;
         }
         case 'while': {
+          this.closeRun();
           this.lines.push(`${indent}for (;;) {`);
-          const [t] = this.expr(s.test, indent + '  ');
+          this.openRun(indent + '  ');
+          const { v: t } = this.expr(s.test, indent + '  ');
           this.lines.push(`${indent}  if (!(${t})) break;`);
           this.block(s.body, indent + '  ');
+          this.closeRun();
           this.lines.push(`${indent}}`);
+          this.openRun(indent);
           break;
         }
       }
@@ -182,128 +310,197 @@ class TapeCompiler {
     if (e.k === 'var') { this.lines.push(`${indent}${name} = ${e.name}; ${name}$ = ${e.name}$;`); return; }
     if (e.k === 'array') {
       const parts = e.elements.map((x) => this.expr(x, indent));
-      this.lines.push(`${indent}${name} = [${parts.map((p) => p[0]).join(', ')}]; ${name}$ = [${parts.map((p) => p[1]).join(', ')}];`);
+      this.lines.push(`${indent}${name} = [${parts.map((p) => p.v).join(', ')}]; ${name}$ = [${parts.map((p) => p.id).join(', ')}];`);
       return;
     }
     if (e.k === 'fill') {
-      const [n] = this.expr(e.length, indent);
-      const [v, id] = this.expr(e.value, indent);
+      const { v: n } = this.expr(e.length, indent);
+      const { v, id } = this.expr(e.value, indent);
       const len = this.temp();
-      this.lines.push(`${indent}const ${len} = ${n};`, `${indent}${name} = []; ${name}$ = [];`, `${indent}for (let k = 0; k < ${len}; k++) { ${name}.push(${v}); ${name}$.push(${id}); }`);
+      this.lines.push(`${indent}const ${len} = ${n};`, `${indent}${name} = []; ${name}$ = [];`, `${indent}for (let $k = 0; $k < ${len}; $k++) { ${name}.push(${v}); ${name}$.push(${id}); }`);
       return;
     }
     throw new Error(`compiled tape: unexpected array value ${e.k}`);
   }
 
-  /** An expression as [value, record id] texts, with temporaries for every primitive. */
-  private expr(e: Expr, indent: string): [string, string] {
+  /** An expression as code for its value and its record id, with temporaries for every primitive. */
+  private expr(e: Expr, indent: string): Operand {
     switch (e.k) {
       case 'num': {
         const text = formatNumber(e.value, 'js').text;
-        return [text.startsWith('-') ? `(${text})` : text, '-1'];
+        return { v: text.startsWith('-') ? `(${text})` : text, id: '-1', g: { k: 'num', value: e.value } };
       }
-      case 'var': return [e.name, `${e.name}$`];
+      case 'var': return { v: e.name, id: `${e.name}$`, g: { k: 'var', name: e.name } };
       case 'index': {
         const array = (e.array as { name: string }).name;
-        const [i] = this.expr(e.index, indent);
+        const { v: i } = this.expr(e.index, indent);
         const at = this.temp();
         this.lines.push(`${indent}const ${at} = ${i};`);
-        return [`${array}[${at}]`, `${array}$[${at}]`];
+        return this.named(`${array}[${at}]`, `${array}$[${at}]`, indent);
       }
-      case 'length': return [`${(e.array as { name: string }).name}.length`, '-1'];
+      case 'length': return this.named(`${(e.array as { name: string }).name}.length`, '-1', indent);
       case 'compare': case 'logic': {
-        const [a] = this.expr(e.a, indent);
-        const [b] = this.expr(e.b, indent);
-        return [`(${a} ${e.op} ${b})`, '-1'];
+        const a = this.expr(e.a, indent);
+        const b = this.expr(e.b, indent);
+        return this.named(`(${a.v} ${e.op} ${b.v})`, '-1', indent);
       }
-      case 'not': return [`(!${this.expr(e.a, indent)[0]})`, '-1'];
-      case 'prim': {
-        const args = e.args.map((a) => {
-          const [v, id] = this.expr(a, indent);
-          if (/^[\w$]+$/.test(v) && /^-?[\w$]+$/.test(id)) return [v, id];
-          const t = this.temp();
-          this.lines.push(`${indent}const ${t} = ${v}, ${t}$ = ${id};`);
-          return [t, `${t}$`];
-        });
-        const value = applyNotation(RULES[e.op].js, args.map(([v]) => ({ text: v, prec: PREC.atom })), 'js').text;
-        const t = this.temp();
-        const code = PRIMITIVES.indexOf(e.op);
-        const site = this.site(e.loc);
-        const [a1, a2] = [args[0][1], args[1]?.[1] ?? '-1'];
-        const [x1, x2] = [args[0][0], args[1]?.[0] ?? '0'];
-        const constant = [a1, a2].every((id) => id === '-1') ? 'true' : [a1, a2].filter((id) => id !== '-1').map((id) => `${id} < 0`).join(' && ');
-        this.lines.push(`${indent}const ${t} = ${value};`, `${indent}const ${t}$ = ${constant} ? -1 : T.rec(${code}, ${a1}, ${a2}, ${x1}, ${x2}, ${t}, ${site});`);
-        return [t, `${t}$`];
-      }
+      case 'not': return this.named(`(!${this.expr(e.a, indent).v})`, '-1', indent);
+      case 'prim': return this.prim(e, indent);
       default:
         throw new Error(`compiled tape: unexpected expression ${e.k}`);
     }
   }
+
+  /** A value (and its id) held in a temporary. */
+  private named(v: string, id: string, indent: string): Operand {
+    const t = this.temp();
+    this.lines.push(id === '-1' ? `${indent}const ${t} = ${v};` : `${indent}const ${t} = ${v}, ${t}$ = ${id};`);
+    return { v: t, id: id === '-1' ? '-1' : `${t}$`, g: { k: 'var', name: t } };
+  }
+
+  private prim(e: Extract<Expr, { k: 'prim' }>, indent: string): Operand {
+    const rule = RULES[e.op];
+    const args = e.args.map((a) => this.expr(a, indent));
+    const value = applyNotation(rule.js, args.map((a) => ({ text: a.v, prec: PREC.atom })), 'js').text;
+    const t = this.temp();
+    this.lines.push(`${indent}const ${t} = ${value};`);
+    const live = args.filter((a) => a.id !== '-1');
+    if (live.length === 0) return { v: t, id: '-1', g: { k: 'var', name: t } };
+
+    const code = PRIMITIVES.indexOf(e.op);
+    const site = this.site(e.loc, code);
+    this.run!.records++;
+    const partials = rule.partials(codeField, args.map((a) => a.g), { k: 'var', name: t });
+    // Argument i's column: its partial when it is recorded, else its value (for the tape view).
+    const column = (i: number): string => {
+      const a = args[i];
+      if (a.id === '-1') return a.v;
+      const partial = printExpr(partials[i]);
+      return live.length === 1 ? partial : `${a.id} >= 0 ? ${partial} : ${a.v}`;
+    };
+    const at = `${t}$`;
+    // Record k's slots start at 3k in both arrays.
+    const stores = [`${at} = $n++;`, `const $o = 3 * ${at};`, `$I[$o] = ${site};`, `$I[$o + 1] = ${args[0].id};`, `$I[$o + 2] = ${args[1]?.id ?? '-1'};`, `$F[$o] = ${column(0)};`];
+    if (args.length > 1) stores.push(`$F[$o + 1] = ${column(1)};`);
+    stores.push(`$F[$o + 2] = ${t};`);
+    if (rule.kink) {
+      this.kinkOps.add(code);
+      stores.push(`if ($kink_${e.op}(${args.map((a) => a.v).join(', ')})) $K[${site}] = 1;`);
+    }
+    this.lines.push(
+      `${indent}let ${at} = -1;`,
+      `${indent}if (${live.map((a) => `${a.id} >= 0`).join(' || ')}) {`,
+      `${indent}  ${stores.join(' ')}`,
+      `${indent}}`,
+    );
+    return { v: t, id: at, g: { k: 'var', name: t } };
+  }
 }
 
-// ---- the backward sweep, from the rules table -------------------------------------------------
+// ---- the backward sweep -----------------------------------------------------------------------
 
-const codeField: Field<GExpr> = {
-  constant: (c) => ({ k: 'num', value: c }),
-  prim: (op, args) => fold({ k: 'prim', op, args }),
-  ge: (a, b) => ({ k: 'cond', test: { k: 'compare', op: '>=', a, b }, then: { k: 'num', value: 1 }, else: { k: 'num', value: 0 } }),
-};
+/** The sweep's result: every record's adjoint and whether the sweep reached it. */
+export class Adjoints {
+  /**
+   * @param adj the adjoints (meaningless for records not reached)
+   * @param out the output record: none after it is reached (their adjoints are stale)
+   * @param flags reached flags, which hold below record `flagged`; at and above it a record was
+   * reached exactly when its adjoint is not zero
+   */
+  constructor(readonly adj: number[], private readonly out: number, private readonly flags: number[], private readonly flagged: number) {}
 
-type Backward = (records: Records, out: number, seed: number, buffers: { adj: Float64Array; reached: Uint8Array }) => { adjoints: Float64Array; reached: Uint8Array };
-
-/** The adjoint buffers, reused like the records: read the result before sweeping again. */
-const buffers = { adj: new Float64Array(0), reached: new Uint8Array(0) };
-
-let backwardSweep: Backward | undefined;
+  reached(k: number): boolean {
+    if (k > this.out) return false;
+    return k < this.flagged ? this.flags[k] === 1 : this.adj[k] !== 0;
+  }
+}
 
 /**
- * The sweep: from the output record down, each reached record adds bar * partial into the
- * adjoint of each recorded argument. One `case` per primitive, its partials written as code by
- * the rules table (the same rules, the same arithmetic, as the foundation's Tape.backward).
+ * The backward sweep: adjoints of the records, in the records' own arrays (overwritten by the next
+ * sweep). From the output record down, each reached record adds bar * partial into the adjoint of
+ * each recorded argument: the first contribution is stored, later ones added, as the foundation's
+ * Tape does. One multiply-add per argument, whatever the operation: the partials were worked out
+ * when the record was made.
+ * While no adjoint has come to zero, a record is reached exactly when its adjoint is not zero, so
+ * the sweep runs without reached flags; from the first zero on (a max that passed over one
+ * argument, a cancellation) it keeps flags, so that a reached zero still passes its 0 * partial on
+ * (NaN where the partial is infinite) exactly as the foundation's Tape does.
  */
-function makeBackward(): Backward {
-  const accumulate = (op: Primitive, x: GExpr[], indent: string): string[] => {
-    const partials = RULES[op].partials(codeField, x.slice(0, RULES[op].arity), { k: 'var', name: 'y' });
-    return partials.map((p, i) => {
-      const contribution = printExpr(fold({ k: 'prim', op: 'mul', args: [{ k: 'var', name: 'bar' }, p] }));
-      return `${indent}{ const j = a${i + 1}[k]; if (j >= 0) { const c = ${contribution}; if (reached[j]) adj[j] += c; else { adj[j] = c; reached[j] = 1; } } }`;
-    });
-  };
-  const x1: GExpr = { k: 'var', name: 'x1' };
-  const x2: GExpr = { k: 'var', name: 'x2' };
-  const cases = PRIMITIVES.map((op: Primitive, code) => {
-    const general = accumulate(op, [x1, x2], '        ');
-    // x ** 2 is common: the same rule with the exponent set to 2 folds to 2 * x, with no pow call.
-    const body = op === 'pow'
-      ? ['        if (x2 === 2) {', ...accumulate(op, [x1, { k: 'num', value: 2 }], '          '), '        } else {', ...general.map((l) => `  ${l}`), '        }']
-      : general;
-    return [`      case ${code}: { // ${op}`, ...body, `        break;`, `      }`].join('\n');
-  });
-  const source = [
-    '"use strict";',
-    'return function backward(T, out, seed, buffers) {',
-    '  const n = T.n, op = T.op, a1 = T.a1, a2 = T.a2, v1 = T.v1, v2 = T.v2, val = T.val;',
-    '  if (buffers.adj.length < n) { buffers.adj = new Float64Array(2 * n); buffers.reached = new Uint8Array(2 * n); }',
-    '  const adj = buffers.adj, reached = buffers.reached;',
-    '  reached.fill(0, 0, n);',
-    '  if (out < 0) return { adjoints: adj, reached };',
-    '  adj[out] = seed;',
-    '  reached[out] = 1;',
-    '  for (let k = out; k >= 0; k--) {',
-    '    if (!reached[k]) continue;',
-    '    const bar = adj[k], x1 = v1[k], x2 = v2[k], y = val[k];',
-    '    switch (op[k]) {',
-    ...cases,
-    '    }',
-    '  }',
-    '  return { adjoints: adj, reached };',
-    '};',
-  ].join('\n');
-  return new Function(source)() as Backward;
+export function backward(records: Records, out: number, seed: number): Adjoints {
+  const { adj, reached } = records;
+  if (out < 0) return new Adjoints(adj, out, reached, 0);
+  SWEEPS.clear(adj, out);
+  adj[out] = seed;
+  // The fast sweep stops after the first record that gives an adjoint a zero sum (-1: none did).
+  const stopped = seed === 0 ? out + 1 : SWEEPS.fast(adj, records.I, records.F, out, records.firstOp);
+  if (stopped < 0) return new Adjoints(adj, out, reached, 0);
+  // From there on, reached is kept in flags. Below that record, a record has been reached so far
+  // when its adjoint is not zero, or when it is an argument of that record (given a zero).
+  const I = records.I;
+  for (let i = 0; i < stopped; i++) reached[i] = adj[i] === 0 ? 0 : 1;
+  if (seed === 0) reached[out] = 1;
+  else {
+    const j1 = I[3 * stopped + 1], j2 = I[3 * stopped + 2];
+    if (j1 >= 0) reached[j1] = 1;
+    if (j2 >= 0) reached[j2] = 1;
+  }
+  SWEEPS.flagged(adj, reached, I, records.F, stopped - 1, records.firstOp);
+  return new Adjoints(adj, out, reached, stopped);
 }
 
-/** Adjoints of the records (entries from records.n on are stale). Reused by the next sweep. */
-export function backward(records: Records, out: number, seed: number): { adjoints: Float64Array; reached: Uint8Array } {
-  backwardSweep ??= makeBackward();
-  return backwardSweep(records, out, seed, buffers);
-}
+/**
+ * The two sweeps, compiled from source text at run time like the recording functions, so that
+ * V8 compiles them the same way however this module itself was loaded (under tsx, a function
+ * from this file ran its loop a quarter slower).
+ */
+const SWEEPS = new Function(`"use strict";
+  // While no adjoint has come to zero, a record was reached exactly when its adjoint is not 0.
+  // 0 + c is c, so a first contribution needs no test of its own, unless it is -0 (0 + -0 is +0):
+  // a zero sum stops the sweep, and the contribution itself is stored as the foundation does.
+  function fast(adj, I, F, out, first) {
+    for (let k = out, o = 3 * out; k >= first; k--, o -= 3) {
+      const bar = adj[k];
+      if (bar === 0) continue;
+      let zero = false;
+      let j = I[o + 1];
+      if (j >= 0) {
+        const prior = adj[j], c = bar * F[o], sum = prior + c;
+        adj[j] = sum;
+        if (sum === 0) { zero = true; if (prior === 0) adj[j] = c; }
+      }
+      j = I[o + 2];
+      if (j >= 0) {
+        const prior = adj[j], c = bar * F[o + 1], sum = prior + c;
+        adj[j] = sum;
+        if (sum === 0) { zero = true; if (prior === 0) adj[j] = c; }
+      }
+      if (zero) return k;
+    }
+    return -1;
+  }
+  // With flags: a reached zero passes its 0 * partial on (NaN where the partial is infinite).
+  function flagged(adj, reached, I, F, from, first) {
+    for (let k = from, o = 3 * from; k >= first; k--, o -= 3) {
+      if (reached[k] === 0) continue;
+      const bar = adj[k];
+      let j = I[o + 1];
+      if (j >= 0) {
+        const c = bar * F[o];
+        if (reached[j] === 0) { adj[j] = c; reached[j] = 1; } else adj[j] += c;
+      }
+      j = I[o + 2];
+      if (j >= 0) {
+        const c = bar * F[o + 1];
+        if (reached[j] === 0) { adj[j] = c; reached[j] = 1; } else adj[j] += c;
+      }
+    }
+  }
+  // Array.prototype.fill on a plain array takes a slow path in V8: a loop is several times faster.
+  function clear(adj, out) {
+    for (let k = 0; k <= out; k++) adj[k] = 0;
+  }
+  return { fast, flagged, clear };`)() as {
+  clear: (adj: number[], out: number) => void;
+  fast: (adj: number[], I: number[], F: number[], out: number, first: number) => number;
+  flagged: (adj: number[], reached: number[], I: number[], F: number[], from: number, first: number) => void;
+};

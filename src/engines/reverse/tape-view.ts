@@ -1,8 +1,8 @@
 // The reverse engine's tape view (autograd's way): f runs once and every primitive it applies to
-// a recorded value is written to the tape (compiled-tape.ts records into typed arrays); one
-// backward sweep gives every record's adjoint. Exported as plain data for the UI's graph: nodes
-// (inputs, operations, and each constant where an operation uses it), edges from each input to
-// its user, and the order of both sweeps.
+// a recorded value is written to the tape (compiled-tape.ts records into typed arrays, with its
+// local partials); one backward sweep gives every record's adjoint. Exported as plain data for
+// the UI's graph: nodes (inputs, operations, and each constant where an operation uses it), edges
+// from each input to its user, and the order of both sweeps.
 
 import type { SourceLocation } from '../../errors.ts';
 import { floatAlgebra } from '../../interp/algebra.ts';
@@ -12,7 +12,7 @@ import { PRIMITIVES } from '../../ir/primitives.ts';
 import { mainFn, type Program, type Stmt } from '../../ir/types.ts';
 import type { Gradient, Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { backward, compileTape, INPUT, type Records } from './compiled-tape.ts';
+import { backward, compileTape, INPUT, type Adjoints, type Records } from './compiled-tape.ts';
 
 export interface Span { line: number; column: number; endLine: number; endColumn: number }
 
@@ -48,9 +48,6 @@ export interface TapeRun {
   branches: string[];
 }
 
-/** Each op code's kink test (the second argument is ignored by the one-argument ones). */
-const KINK_AT: (((a: number, b: number) => boolean) | undefined)[] = PRIMITIVES.map((op) => RULES[op].kink?.at as ((a: number, b: number) => boolean) | undefined);
-
 const span = (loc: SourceLocation | undefined): Span | null =>
   loc ? { line: loc.line, column: loc.column, endLine: loc.endLine ?? loc.line, endColumn: loc.endColumn ?? loc.column } : null;
 
@@ -58,27 +55,27 @@ export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5
   const fn = mainFn(program);
   const tape = compileTape(program);
   const args = fn.params.map((p) => at[p.name]);
-  const { records, out, value, inputs } = tape.record(args, fn.params.map((p) => wrt.includes(p.name)));
-  const { adjoints, reached } = backward(records, out, 1);
+  const { records, out, value, inputs, kinked } = tape.record(args, fn.params.map((p) => wrt.includes(p.name)));
+  const sweep = backward(records, out, 1);
 
   const gradient: Gradient = {};
   const labels: string[] = [];
   fn.params.forEach((p, i) => {
     if (!wrt.includes(p.name)) return;
-    const values = inputs[i].map((id) => (reached[id] ? adjoints[id] : 0));
+    const { first, count } = inputs[i];
+    const values = new Array<number>(count);
+    for (let j = 0; j < count; j++) values[j] = sweep.reached(first + j) ? sweep.adj[first + j] : 0;
     gradient[p.name] = p.type === 'arr' ? values : values[0];
     // Labels only for the inputs that are exported.
-    for (let j = 0; j < inputs[i].length && labels.length < maxNodes; j++) labels.push(p.type === 'arr' ? `${p.name}[${j}]` : p.name);
+    for (let j = 0; j < count && labels.length < maxNodes; j++) labels.push(p.type === 'arr' ? `${p.name}[${j}]` : p.name);
   });
 
-  // Kinks: operations evaluated exactly where their derivative does not exist.
+  // Kinks: the sites where an operation was evaluated exactly where its derivative does not exist.
   const kinkPlaces = new Map<string, string>();
-  const { op: ops, v1, v2, site } = records;
-  for (let k = 0; k < records.n; k++) {
-    const at = KINK_AT[ops[k]];
-    if (!at || !at(v1[k], v2[k])) continue;
-    const op = PRIMITIVES[ops[k]];
-    const loc = tape.sites[site[k]];
+  for (let s = 0; s < kinked.length; s++) {
+    if (!kinked[s]) continue;
+    const op = PRIMITIVES[tape.siteOps[s]];
+    const loc = tape.sites[s];
     const where = loc ? `line ${loc.line}, column ${loc.column}` : 'somewhere';
     kinkPlaces.set(`${op}@${where}`, `${op} at ${where} sits on a kink: ${RULES[op].kink!.convention}`);
   }
@@ -86,7 +83,7 @@ export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5
   return {
     value,
     gradient,
-    view: exportTape(records, out, adjoints, reached, tape.sites, labels, fn.loc, maxNodes),
+    view: exportTape(records, out, sweep, tape.sites, labels, fn.loc, maxNodes),
     kinks: [...kinkPlaces.values()],
     branches: options.branches ? branchDecisions(program, args) : [],
   };
@@ -123,7 +120,7 @@ function loopPlaces(program: Program): Set<string> {
   return places;
 }
 
-function exportTape(records: Records, out: number, adjoints: Float64Array, reached: Uint8Array, sites: (SourceLocation | undefined)[],
+function exportTape(records: Records, out: number, sweep: Adjoints, sites: (SourceLocation | undefined)[],
   labels: string[], fnLoc: SourceLocation | undefined, maxNodes: number): TapeView {
   const length = records.n;
   const exported = Math.min(length, maxNodes);
@@ -131,11 +128,11 @@ function exportTape(records: Records, out: number, adjoints: Float64Array, reach
   const edges: { from: number; to: number }[] = [];
   let input = 0;
   for (let id = 0; id < exported; id++) {
-    const code = records.op[id];
+    const code = records.op(id);
     const isInput = code === INPUT;
     nodes.push({
-      id, op: isInput ? 'input' : PRIMITIVES[code], value: records.val[id], adjoint: reached[id] ? adjoints[id] : 0,
-      span: span(isInput ? fnLoc : sites[records.site[id]]),
+      id, op: isInput ? 'input' : PRIMITIVES[code], value: records.value(id), adjoint: sweep.reached(id) ? sweep.adj[id] : 0,
+      span: span(isInput ? fnLoc : sites[records.site(id)]),
       ...(isInput ? { label: labels[input++] } : {}),
     });
   }
@@ -143,19 +140,19 @@ function exportTape(records: Records, out: number, adjoints: Float64Array, reach
   // so a `2` used in many places does not tie unrelated parts of the graph together.
   let nextId = length;
   for (let id = 0; id < exported; id++) {
-    const code = records.op[id];
+    const code = records.op(id);
     if (code === INPUT) continue;
     const arity = RULES[PRIMITIVES[code]].arity;
     for (let i = 0; i < arity; i++) {
-      const arg = i === 0 ? records.a1[id] : records.a2[id];
+      const arg = records.argRecord(id, i);
       if (arg >= 0) { edges.push({ from: arg, to: id }); continue; }
-      const value = i === 0 ? records.v1[id] : records.v2[id];
-      nodes.push({ id: nextId, op: 'const', value, adjoint: null, span: span(sites[records.site[id]]), label: formatNumber(value, 'js').text });
+      const value = records.arg(id, i);
+      nodes.push({ id: nextId, op: 'const', value, adjoint: null, span: span(sites[records.site(id)]), label: formatNumber(value, 'js').text });
       edges.push({ from: nextId++, to: id });
     }
   }
   const forward = Array.from({ length: exported }, (_, i) => i);
   const backwardOrder: number[] = [];
-  for (let id = Math.min(out, exported - 1); id >= 0; id--) if (reached[id]) backwardOrder.push(id);
+  for (let id = Math.min(out, exported - 1); id >= 0; id--) if (sweep.reached(id)) backwardOrder.push(id);
   return { nodes, edges, order: { forward, backward: backwardOrder }, length, ...(exported < length ? { truncated: true } : {}) };
 }
