@@ -23,7 +23,7 @@ export type GExpr =
   | { k: 'zeros'; length: GExpr; fill?: GExpr }
   /** `a.slice()`: a private copy of an array parameter the function writes into. */
   | { k: 'copy'; array: string }
-  /** `pop()` from the number stack, or `refs.pop()` from the stack of array references. */
+  /** `stack[--top]` from the number stack, or `refs.pop()` from the stack of array references. */
   | { k: 'pop'; stack: StackKind };
 
 export type StackKind = 'num' | 'ref';
@@ -38,7 +38,8 @@ export type GStmt =
    * iteration and B an integer the body leaves alone, so the trip count has a closed form.
    */
   | { k: 'while'; test: GExpr; body: GStmt[]; counter?: { name: string; step: 1 | -1 } }
-  | { k: 'push'; value: GExpr; pair: number; stack: StackKind }
+  /** `truth`: the value is a branch decision, saved as 1 or 0 so that the stack holds numbers only. */
+  | { k: 'push'; value: GExpr; pair: number; stack: StackKind; truth?: boolean }
   | { k: 'comment'; text: string }
   /** Declarations without a starting value of their own (`let t = 0, c;`). */
   | { k: 'declare'; vars: { name: string; init?: GExpr }[] }
@@ -49,7 +50,7 @@ export interface GFunction {
   params: { name: string; init?: GExpr }[];
   body: GStmt[];
   /** The generated names of the stack machinery (used only when something is pushed). */
-  stack: { stack: string; top: string; push: string; pop: string; refs: string };
+  stack: { stack: string; top: string; refs: string };
   /** Names that hold arrays (everything else holds a number), for declarations. */
   arrays: Set<string>;
   /**
@@ -160,7 +161,7 @@ const P = { cond: PREC.cond, or: 0.25, and: 0.5, compare: 0.75 } as const;
 
 const wrap = (p: Printed, min: number) => (p.prec >= min ? p.text : `(${p.text})`);
 
-export interface PrintNames { push: string; pop: string; refs: string }
+export interface PrintNames { stack: string; top: string; refs: string }
 
 export function printExpr(e: GExpr, names?: PrintNames): string {
   return pe(e, names).text;
@@ -184,7 +185,7 @@ function pe(e: GExpr, names?: PrintNames): Printed {
     case 'array': return atom(`[${e.elements.map((x) => pe(x, names).text).join(', ')}]`);
     case 'zeros': return atom(`new Float64Array(${pe(e.length, names).text})${e.fill ? `.fill(${pe(e.fill, names).text})` : ''}`);
     case 'copy': return atom(`${e.array}.slice()`);
-    case 'pop': return atom(e.stack === 'num' ? `${names?.pop ?? 'pop'}()` : `${names?.refs ?? 'refs'}.pop()`);
+    case 'pop': return atom(e.stack === 'num' ? `${names?.stack ?? 'stack'}[--${names?.top ?? 'top'}]` : `${names?.refs ?? 'refs'}.pop()`);
   }
 }
 
@@ -218,8 +219,33 @@ function forUpdate(s: Extract<GStmt, { k: 'while' }>): GStmt | null {
   return null;
 }
 
+/**
+ * `i = 7;` just before a loop that prints as `for (; i >= 0; i--)` goes into its head:
+ * `for (i = 7; ...)`, or `for (let i = 7; ...)` when it declares i and nothing after the loop
+ * mentions i.
+ */
+function forInit(list: GStmt[], at: number): Extract<GStmt, { k: 'assign' }> | null {
+  const s = list[at];
+  const loop = list[at + 1];
+  if (s?.k !== 'assign' || s.pair !== undefined || s.decl === 'const' || loop?.k !== 'while') return null;
+  const update = forUpdate(loop);
+  if (!update || update.k !== 'assign' || update.name !== s.name) return null;
+  if (s.decl && namesIn(list.slice(at + 2)).has(s.name)) return null;
+  return s;
+}
+
 export function printStmts(list: GStmt[], indent: string, out: string[], names?: PrintNames): void {
-  for (const s of list) {
+  for (let at = 0; at < list.length; at++) {
+    const s = list[at];
+    const init = forInit(list, at);
+    if (init) {
+      const loop = list[++at] as Extract<GStmt, { k: 'while' }>;
+      const head = `${init.decl ? `${init.decl} ` : ''}${init.name} = ${printExpr(init.value, names)}`;
+      out.push(`${indent}for (${head}; ${printExpr(loop.test, names)}; ${stmtAsExpression(forUpdate(loop)!, names)}) {`);
+      printStmts(loop.body.slice(0, -1), indent + '  ', out, names);
+      out.push(`${indent}}`);
+      continue;
+    }
     switch (s.k) {
       case 'comment': out.push(`${indent}// ${s.text}`); break;
       case 'declare':
@@ -231,7 +257,11 @@ export function printStmts(list: GStmt[], indent: string, out: string[], names?:
         break;
       case 'setIndex': out.push(`${indent}${stmtAsExpression(s, names)};`); break;
       case 'push':
-        out.push(s.stack === 'num' ? `${indent}${names?.push ?? 'push'}(${printExpr(s.value, names)});` : `${indent}${names?.refs ?? 'refs'}.push(${printExpr(s.value, names)});`);
+        if (s.stack === 'ref') out.push(`${indent}${names?.refs ?? 'refs'}.push(${printExpr(s.value, names)});`);
+        else {
+          const value = s.truth ? `${wrap(pe(s.value, names), P.or)} ? 1 : 0` : printExpr(s.value, names);
+          out.push(`${indent}${names?.stack ?? 'stack'}[${names?.top ?? 'top'}++] = ${value};`);
+        }
         break;
       case 'return': out.push(`${indent}return ${printExpr(s.value, names)};`); break;
       case 'if': {
@@ -277,7 +307,7 @@ export function negate(e: GExpr): GExpr {
 
 /** The whole function as text, with the stack machinery when anything is pushed. */
 export function printFunction(fn: GFunction): string {
-  const names: PrintNames = { push: fn.stack.push, pop: fn.stack.pop, refs: fn.stack.refs };
+  const names: PrintNames = { stack: fn.stack.stack, top: fn.stack.top, refs: fn.stack.refs };
   let usesNum = false;
   let usesRef = false;
   walkStmts(fn.body, (s) => {
@@ -285,24 +315,10 @@ export function printFunction(fn: GFunction): string {
   });
   const params = fn.params.map((p) => (p.init ? `${p.name} = ${printExpr(p.init)}` : p.name)).join(', ');
   const out = [`function ${fn.name}(${params}) {`];
-  const { stack, top, push, pop, refs } = fn.stack;
-  if (usesNum) {
-    out.push(
-      `  // values saved by the forward sweep for the adjoint sweep, last in first out`,
-      `  let ${stack} = new Float64Array(64);`,
-      `  let ${top} = 0;`,
-      `  const ${push} = (value) => {`,
-      `    if (${top} === ${stack}.length) {`,
-      `      const grown = new Float64Array(2 * ${top});`,
-      `      grown.set(${stack});`,
-      `      ${stack} = grown;`,
-      `    }`,
-      `    ${stack}[${top}++] = value;`,
-      `  };`,
-      `  const ${pop} = () => ${stack}[--${top}];`,
-    );
-  }
-  if (usesRef) out.push(`  // arrays replaced by the forward sweep, restored by the adjoint sweep`, `  const ${refs} = [];`);
+  // A plain array used as a stack, with its own top: V8 grows it as it is written past its end,
+  // and it holds numbers only (decisions are saved as 1 or 0), so it stays an array of doubles.
+  if (usesNum) out.push(`  // values saved by the forward sweep for the adjoint sweep, last in first out`, `  const ${names.stack} = [];`, `  let ${names.top} = 0;`);
+  if (usesRef) out.push(`  // arrays replaced by the forward sweep, restored by the adjoint sweep`, `  const ${names.refs} = [];`);
   printStmts(fn.body, '  ', out, names);
   out.push('}');
   return out.join('\n');

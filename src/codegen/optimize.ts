@@ -1,6 +1,6 @@
 // The optimizer for generated code, as tangent's optimization.py: constant folding, copy and
 // constant propagation, dead code elimination and accumulation merging, repeated until the printed
-// text stops changing. Dead code elimination knows the stack: a `v = pop()` whose value is never
+// text stops changing. Dead code elimination knows the stack: a `v = stack[--top]` whose value is never
 // read is removed together with the push that saved it, so both sweeps stay in step.
 // Folding is exact in IEEE arithmetic except for symbolic zeros (0 * e is 0), which is what every
 // source-to-source AD tool does with the zero partials of floor, sign and friends.

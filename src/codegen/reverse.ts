@@ -14,7 +14,7 @@ import { RULES } from '../rules/table.ts';
 import type { Field } from '../rules/field.ts';
 import { declareVariables } from './declare.ts';
 import {
-  assign, isAtom, num, printExpr, printFunction, printStmts, v,
+  assign, isAtom, namesIn, num, printExpr, printFunction, printStmts, v,
   type GExpr, type GFunction, type GStmt,
 } from './jsast.ts';
 import { adjointBase, gradientFunctionName, partialAdjointBase, seedBase, STACK_BASE } from './naming.ts';
@@ -23,8 +23,6 @@ import { countingClosedForm, fold, optimize } from './optimize.ts';
 
 /** Names of the stack machinery (STACK_BASE comes from naming.ts; these sit beside it). */
 const TOP_BASE = 'top';
-const PUSH_BASE = 'push';
-const POP_BASE = 'pop';
 const REFS_BASE = 'refs';
 const COND_BASE = 'cond';
 const TRIPS_BASE = 'trips';
@@ -491,7 +489,7 @@ class ReverseGenerator {
           adj.push(assign(cond, this.g(s.test)));
         } else if (depth > 0) {
           const p = this.pair();
-          fwd.push({ k: 'push', value: v(cond), pair: p, stack: 'num' });
+          fwd.push({ k: 'push', value: v(cond), pair: p, stack: 'num', truth: true });
           adj.push(assign(cond, { k: 'pop', stack: 'num' }, p));
         }
         adj.push({ k: 'if', test: v(cond), then: a.adj, else: b.adj });
@@ -512,6 +510,11 @@ class ReverseGenerator {
             !s.body.some((x) => this.modifiesAny(x, new Set([...collectVars(start, new Set())].map((n) => this.rep(n)))))) {
           // `i = start; while (i < bound) { ...; i++ }`: the adjoint sweep works out the trip count
           // and where i ended from start and bound, which it still has, instead of saving them.
+          const reversed = this.reversedCountingLoop(counter, this.g(start), body.adj);
+          if (reversed) {
+            adj.push(...reversed);
+            return { fwd, adj };
+          }
           const { trips: count, end } = countingClosedForm(counter.op, counter.step, this.g(start), this.g(counter.bound));
           adj.push(assign(trips, count), assign(counter.name, end));
         } else if (depth > 0) {
@@ -526,6 +529,36 @@ class ReverseGenerator {
         return { fwd, adj };
       }
     }
+  }
+
+  /**
+   * The adjoint of `i = start; while (i < bound) { ...; i++ }` when the step is the body's last
+   * statement: the adjoint iterations run i back down, `for (i = bound - 1; i >= start; i--)`,
+   * one counter instead of a trip count beside it (the undoing of i++, the adjoint body's first
+   * statement, becomes the loop's update). After the loop i holds start, as the forward sweep had
+   * it; that assignment goes when nothing reads it. Null when the step comes earlier in the body.
+   */
+  private reversedCountingLoop(counter: Counting, start: GExpr, body: GStmt[]): GStmt[] | null {
+    const { name, step, op } = counter;
+    const at = body.findIndex((x) => x.k === 'assign' && x.name === name);
+    const undo = body[at];
+    if (!undo || undo.k !== 'assign' || undo.pair !== undefined) return null;
+    const u = undo.value;
+    if (!(u.k === 'prim' && u.op === 'sub' && u.args[0].k === 'var' && u.args[0].name === name && u.args[1].k === 'num' && u.args[1].value === step)) return null;
+    // What comes before the undoing in the adjoint body (recomputed values) must not read i.
+    if (namesIn(body.slice(0, at)).has(name)) return null;
+    const bound = this.g(counter.bound);
+    const inclusive = op === '<=' || op === '>=';
+    // The last value i took in the forward loop: bound - 1 for `i < bound`, bound + 1 for `i > bound`.
+    const last = inclusive ? bound : shiftInteger(bound, -step);
+    return [
+      assign(name, last),
+      {
+        k: 'while', test: { k: 'compare', op: step === 1 ? '>=' : '<=', a: v(name), b: start },
+        body: [...body.slice(0, at), ...body.slice(at + 1), assign(name, fold({ k: 'prim', op: step === 1 ? 'sub' : 'add', args: [v(name), num(1)] }))],
+      },
+      assign(name, start),
+    ];
   }
 
   /**
@@ -619,8 +652,7 @@ class ReverseGenerator {
     for (const w of this.wrt) this.adjoint(w);
     const name = gradientFunctionName(nf.name, this.wrt);
     const stack = {
-      stack: namer.fresh(STACK_BASE), top: namer.fresh(TOP_BASE), push: namer.fresh(PUSH_BASE),
-      pop: namer.fresh(POP_BASE), refs: namer.fresh(REFS_BASE),
+      stack: namer.fresh(STACK_BASE), top: namer.fresh(TOP_BASE), refs: namer.fresh(REFS_BASE),
     };
     const { fwd, adj } = this.visit(nf.body, 0);
 
@@ -673,6 +705,19 @@ interface Recompute {
   value: Expr;
   /** The recomputation goes just before the adjoint of statement `before` of the loop body. */
   before: number;
+}
+
+/**
+ * e + delta for an integer-valued e, with a constant at the end of e folded in: `n - 1` and -1
+ * make `n - 2`. Exact, as integers are (the counters and bounds it is used on are integers).
+ */
+function shiftInteger(e: GExpr, delta: number): GExpr {
+  if (e.k === 'num') return num(e.value + delta);
+  if (e.k === 'prim' && (e.op === 'add' || e.op === 'sub') && e.args[1].k === 'num') {
+    const c = (e.op === 'add' ? e.args[1].value : -e.args[1].value) + delta;
+    return c === 0 ? e.args[0] : { k: 'prim', op: c > 0 ? 'add' : 'sub', args: [e.args[0], num(Math.abs(c))] };
+  }
+  return fold({ k: 'prim', op: delta > 0 ? 'add' : 'sub', args: [e, num(Math.abs(delta))] });
 }
 
 /** Operations worth a name rather than a second evaluation: the transcendental ones. */
