@@ -19,7 +19,11 @@ export type GExpr =
   | { k: 'length'; array: string }
   /** An array literal `[a, b]` (also the gradient function's return value). */
   | { k: 'array'; elements: GExpr[] }
-  /** `new Float64Array(n)`, or `new Float64Array(n).fill(v)`. */
+  /**
+   * `new Array(n).fill(0)`, or `.fill(v)`: a plain array, not a Float64Array, because the garbage
+   * collector frees a typed array's memory at a cost per array, which at n = 10 made allocating
+   * the gradient cost more than twenty times f.
+   */
   | { k: 'zeros'; length: GExpr; fill?: GExpr }
   /** `a.slice()`: a private copy of an array parameter the function writes into. */
   | { k: 'copy'; array: string }
@@ -183,7 +187,7 @@ function pe(e: GExpr, names?: PrintNames): Printed {
     case 'index': return atom(`${e.array}[${pe(e.index, names).text}]`);
     case 'length': return atom(`${e.array}.length`);
     case 'array': return atom(`[${e.elements.map((x) => pe(x, names).text).join(', ')}]`);
-    case 'zeros': return atom(`new Float64Array(${pe(e.length, names).text})${e.fill ? `.fill(${pe(e.fill, names).text})` : ''}`);
+    case 'zeros': return atom(`new Array(${pe(e.length, names).text}).fill(${e.fill ? pe(e.fill, names).text : '0'})`);
     case 'copy': return atom(`${e.array}.slice()`);
     case 'pop': return atom(e.stack === 'num' ? `${names?.stack ?? 'stack'}[--${names?.top ?? 'top'}]` : `${names?.refs ?? 'refs'}.pop()`);
   }

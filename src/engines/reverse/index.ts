@@ -35,7 +35,7 @@ function generate(ctx: EngineContext, options: ReverseOptions): GeneratedGradien
   }
 }
 
-/** The generated function's return value, as a Gradient (arrays come back as Float64Arrays). */
+/** The generated function's return value, as a Gradient (copied, so the Gradient owns its arrays). */
 function toGradient(gen: GeneratedGradient, returned: unknown, preserveResult: boolean): { gradient: Gradient; value?: number } {
   const [value, list] = preserveResult ? (returned as [number, unknown[]]) : [undefined, returned as unknown[]];
   const gradient: Gradient = {};
