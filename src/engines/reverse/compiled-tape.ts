@@ -22,14 +22,16 @@ import { fold } from '../../codegen/optimize.ts';
 export const INPUT = PRIMITIVES.length;
 
 /**
- * The records, in arrays that grow and are reused by the next recording. Record k keeps three
- * integers at 3k in `I` (its site, then its arguments' records) and three numbers at 3k in `F`
- * (d1, d2, its value): d_i is dy/dx_i when argument i is a record, and the argument's value when
- * it is a constant (record -1, which has no adjoint).
+ * The records, in arrays that grow and are reused by the next recording. Record k keeps its
+ * integers at 4k in `I` (its site, then its arguments' records) and its numbers at 4k in `F`
+ * (d1, d2, its value, its adjoint): d_i is dy/dx_i when argument i is a record, and the
+ * argument's value when it is a constant (record -1, which has no adjoint). The adjoint is 0 as
+ * recorded, for the backward sweep to add into: one sweep per recording.
  * Plain arrays, not typed ones: once any ArrayBuffer in the process has been detached (tsx's
  * loader does, so does transferring one to a worker), V8 checks for detachment on every typed
- * array access, which made the backward sweep half as fast again; two arrays rather than six
- * columns, as each array a loop touches costs a check per iteration.
+ * array access, which made the backward sweep half as fast again. Two arrays rather than a column
+ * per field: each array a loop touches costs V8 a check per iteration, and a record's fields then
+ * share a cache line.
  */
 export class Records {
   n = 0;
@@ -39,12 +41,11 @@ export class Records {
   firstOp = 0;
   /** Room for this many records. */
   cap = 0;
-  /** [site, a1, a2] per record; the site gives the operation and source place (-1: an input). */
+  /** [site, a1, a2, -] per record; the site gives the operation and source place (-1: an input). */
   I: number[] = [];
-  /** [d1, d2, value] per record. */
+  /** [d1, d2, value, adjoint] per record. */
   F: number[] = [];
-  /** Filled by the backward sweep: each record's adjoint, and whether the sweep reached it (1). */
-  adj: number[] = [];
+  /** Whether the backward sweep reached each record, where it keeps flags (see backward). */
   reached: number[] = [];
 
   constructor(private readonly siteOps: Uint8Array) {
@@ -57,10 +58,10 @@ export class Records {
     if (need <= this.cap) return;
     let size = Math.max(1024, 2 * this.cap);
     while (size < need) size *= 2;
-    const { I, F, adj, reached } = this;
-    // Small integers in I and reached, doubles in F and adj (0.5: a double from the start).
-    while (I.length < 3 * size) { I.push(0); F.push(0.5); }
-    while (adj.length < size) { adj.push(0.5); reached.push(0); }
+    const { I, F, reached } = this;
+    // Small integers in I and reached, doubles in F (0.5: a double from the start).
+    while (I.length < 4 * size) { I.push(0); F.push(0.5); }
+    while (reached.length < size) reached.push(0);
     this.cap = size;
   }
 
@@ -69,8 +70,8 @@ export class Records {
     this.reserve(values.length);
     const first = this.n;
     const { I, F } = this;
-    for (let j = 0, o = 3 * first; j < values.length; j++, o += 3) {
-      I[o] = -1; I[o + 1] = -1; I[o + 2] = -1; F[o + 2] = values[j];
+    for (let j = 0, o = 4 * first; j < values.length; j++, o += 4) {
+      I[o] = -1; I[o + 1] = -1; I[o + 2] = -1; F[o + 2] = values[j]; F[o + 3] = 0;
     }
     this.n = first + values.length;
     return first;
@@ -78,28 +79,33 @@ export class Records {
 
   /** The recording site of record k (-1 for an input). */
   site(k: number): number {
-    return this.I[3 * k];
+    return this.I[4 * k];
   }
 
   /** The op code of record k (INPUT for an input). */
   op(k: number): number {
-    const s = this.I[3 * k];
+    const s = this.I[4 * k];
     return s < 0 ? INPUT : this.siteOps[s];
   }
 
   value(k: number): number {
-    return this.F[3 * k + 2];
+    return this.F[4 * k + 2];
+  }
+
+  /** The adjoint of record k after the backward sweep (meaningless where it did not reach). */
+  adjoint(k: number): number {
+    return this.F[4 * k + 3];
   }
 
   /** The record of argument i (0 or 1) of record k, -1 for a constant. */
   argRecord(k: number, i: number): number {
-    return this.I[3 * k + 1 + i];
+    return this.I[4 * k + 1 + i];
   }
 
   /** The value of argument i (0 or 1) of record k, recorded or constant. */
   arg(k: number, i: number): number {
-    const a = this.I[3 * k + 1 + i];
-    return a >= 0 ? this.F[3 * a + 2] : this.F[3 * k + i];
+    const a = this.I[4 * k + 1 + i];
+    return a >= 0 ? this.F[4 * a + 2] : this.F[4 * k + i];
   }
 }
 
@@ -194,6 +200,7 @@ class TapeCompiler {
     const records = new Records(siteOps);
     const kinked = new Uint8Array(this.sites.length);
     const kinds = nf.params.map((p) => p.type);
+    const idCache: (number[] | undefined)[] = [];
     return {
       sites: this.sites,
       siteOps,
@@ -210,14 +217,15 @@ class TapeCompiler {
           const a = args[i];
           if (kinds[i] === 'arr') {
             const values = a as number[];
-            const ids = new Array<number>(values.length);
-            if (wrt[i]) {
-              const first = records.inputs(values);
-              for (let j = 0; j < ids.length; j++) ids[j] = first + j;
-              inputs.push({ first, count: values.length });
-            } else {
-              for (let j = 0; j < ids.length; j++) ids[j] = -1;
-              inputs.push({ first: 0, count: 0 });
+            const first = wrt[i] ? records.inputs(values) : -1;
+            inputs.push(wrt[i] ? { first, count: values.length } : { first: 0, count: 0 });
+            // The array's record ids: first, first + 1, ... (or -1 for each element when it is
+            // not differentiated), kept for the next call when f never writes into an array.
+            let ids = writes ? undefined : idCache[i];
+            if (!ids || ids.length !== values.length || ids[0] !== (wrt[i] ? first : -1)) {
+              ids = new Array<number>(values.length);
+              for (let j = 0; j < ids.length; j++) ids[j] = wrt[i] ? first + j : -1;
+              if (!writes) idCache[i] = ids;
             }
             callArgs.push(writes ? values.slice() : values, ids);
           } else {
@@ -379,10 +387,10 @@ class TapeCompiler {
       return live.length === 1 ? partial : `${a.id} >= 0 ? ${partial} : ${a.v}`;
     };
     const at = `${t}$`;
-    // Record k's slots start at 3k in both arrays.
-    const stores = [`${at} = $n++;`, `const $o = 3 * ${at};`, `$I[$o] = ${site};`, `$I[$o + 1] = ${args[0].id};`, `$I[$o + 2] = ${args[1]?.id ?? '-1'};`, `$F[$o] = ${column(0)};`];
+    // Record k's slots start at 4k in both arrays.
+    const stores = [`${at} = $n++;`, `const $o = 4 * ${at};`, `$I[$o] = ${site};`, `$I[$o + 1] = ${args[0].id};`, `$I[$o + 2] = ${args[1]?.id ?? '-1'};`, `$F[$o] = ${column(0)};`];
     if (args.length > 1) stores.push(`$F[$o + 1] = ${column(1)};`);
-    stores.push(`$F[$o + 2] = ${t};`);
+    stores.push(`$F[$o + 2] = ${t};`, `$F[$o + 3] = 0;`);
     if (rule.kink) {
       this.kinkOps.add(code);
       stores.push(`if ($kink_${e.op}(${args.map((a) => a.v).join(', ')})) $K[${site}] = 1;`);
@@ -399,53 +407,51 @@ class TapeCompiler {
 
 // ---- the backward sweep -----------------------------------------------------------------------
 
-/** The sweep's result: every record's adjoint and whether the sweep reached it. */
-export class Adjoints {
+/** Whether the backward sweep reached each record (its adjoint is in the records). */
+export class Reached {
   /**
-   * @param adj the adjoints (meaningless for records not reached)
-   * @param out the output record: none after it is reached (their adjoints are stale)
-   * @param flags reached flags, which hold below record `flagged`; at and above it a record was
-   * reached exactly when its adjoint is not zero
+   * @param records what was swept
+   * @param out the output record: none after it is reached
+   * @param flagged below this record the flags hold; at and above it, a record was reached
+   * exactly when its adjoint is not zero
    */
-  constructor(readonly adj: number[], private readonly out: number, private readonly flags: number[], private readonly flagged: number) {}
+  constructor(private readonly records: Records, private readonly out: number, private readonly flagged: number) {}
 
-  reached(k: number): boolean {
+  has(k: number): boolean {
     if (k > this.out) return false;
-    return k < this.flagged ? this.flags[k] === 1 : this.adj[k] !== 0;
+    return k < this.flagged ? this.records.reached[k] === 1 : this.records.F[4 * k + 3] !== 0;
   }
 }
 
 /**
- * The backward sweep: adjoints of the records, in the records' own arrays (overwritten by the next
- * sweep). From the output record down, each reached record adds bar * partial into the adjoint of
- * each recorded argument: the first contribution is stored, later ones added, as the foundation's
- * Tape does. One multiply-add per argument, whatever the operation: the partials were worked out
- * when the record was made.
+ * The backward sweep, once per recording: adds the adjoints into the records' adjoint slots.
+ * From the output record down, each reached record adds bar * partial into the adjoint of each
+ * recorded argument: the first contribution is stored, later ones added, as the foundation's Tape
+ * does. One multiply-add per argument, whatever the operation: the partials were worked out when
+ * the record was made.
  * While no adjoint has come to zero, a record is reached exactly when its adjoint is not zero, so
  * the sweep runs without reached flags; from the first zero on (a max that passed over one
  * argument, a cancellation) it keeps flags, so that a reached zero still passes its 0 * partial on
  * (NaN where the partial is infinite) exactly as the foundation's Tape does.
  */
-export function backward(records: Records, out: number, seed: number): Adjoints {
-  const { adj, reached } = records;
-  if (out < 0) return new Adjoints(adj, out, reached, 0);
-  SWEEPS.clear(adj, out);
-  adj[out] = seed;
+export function backward(records: Records, out: number, seed: number): Reached {
+  if (out < 0) return new Reached(records, out, 0);
+  const { I, F, reached } = records;
+  F[4 * out + 3] = seed;
   // The fast sweep stops after the first record that gives an adjoint a zero sum (-1: none did).
-  const stopped = seed === 0 ? out + 1 : SWEEPS.fast(adj, records.I, records.F, out, records.firstOp);
-  if (stopped < 0) return new Adjoints(adj, out, reached, 0);
+  const stopped = seed === 0 ? out + 1 : SWEEPS.fast(I, F, out, records.firstOp);
+  if (stopped < 0) return new Reached(records, out, 0);
   // From there on, reached is kept in flags. Below that record, a record has been reached so far
   // when its adjoint is not zero, or when it is an argument of that record (given a zero).
-  const I = records.I;
-  for (let i = 0; i < stopped; i++) reached[i] = adj[i] === 0 ? 0 : 1;
+  for (let i = 0; i < stopped; i++) reached[i] = F[4 * i + 3] === 0 ? 0 : 1;
   if (seed === 0) reached[out] = 1;
   else {
-    const j1 = I[3 * stopped + 1], j2 = I[3 * stopped + 2];
+    const j1 = I[4 * stopped + 1], j2 = I[4 * stopped + 2];
     if (j1 >= 0) reached[j1] = 1;
     if (j2 >= 0) reached[j2] = 1;
   }
-  SWEEPS.flagged(adj, reached, I, records.F, stopped - 1, records.firstOp);
-  return new Adjoints(adj, out, reached, stopped);
+  SWEEPS.flagged(I, F, reached, stopped - 1, records.firstOp);
+  return new Reached(records, out, stopped);
 }
 
 /**
@@ -457,50 +463,45 @@ const SWEEPS = new Function(`"use strict";
   // While no adjoint has come to zero, a record was reached exactly when its adjoint is not 0.
   // 0 + c is c, so a first contribution needs no test of its own, unless it is -0 (0 + -0 is +0):
   // a zero sum stops the sweep, and the contribution itself is stored as the foundation does.
-  function fast(adj, I, F, out, first) {
-    for (let k = out, o = 3 * out; k >= first; k--, o -= 3) {
-      const bar = adj[k];
+  function fast(I, F, out, first) {
+    for (let k = out, o = 4 * out; k >= first; k--, o -= 4) {
+      const bar = F[o + 3];
       if (bar === 0) continue;
       let zero = false;
       let j = I[o + 1];
       if (j >= 0) {
-        const prior = adj[j], c = bar * F[o], sum = prior + c;
-        adj[j] = sum;
-        if (sum === 0) { zero = true; if (prior === 0) adj[j] = c; }
+        const q = 4 * j + 3, prior = F[q], c = bar * F[o], sum = prior + c;
+        F[q] = sum;
+        if (sum === 0) { zero = true; if (prior === 0) F[q] = c; }
       }
       j = I[o + 2];
       if (j >= 0) {
-        const prior = adj[j], c = bar * F[o + 1], sum = prior + c;
-        adj[j] = sum;
-        if (sum === 0) { zero = true; if (prior === 0) adj[j] = c; }
+        const q = 4 * j + 3, prior = F[q], c = bar * F[o + 1], sum = prior + c;
+        F[q] = sum;
+        if (sum === 0) { zero = true; if (prior === 0) F[q] = c; }
       }
       if (zero) return k;
     }
     return -1;
   }
   // With flags: a reached zero passes its 0 * partial on (NaN where the partial is infinite).
-  function flagged(adj, reached, I, F, from, first) {
-    for (let k = from, o = 3 * from; k >= first; k--, o -= 3) {
+  function flagged(I, F, reached, from, first) {
+    for (let k = from, o = 4 * from; k >= first; k--, o -= 4) {
       if (reached[k] === 0) continue;
-      const bar = adj[k];
+      const bar = F[o + 3];
       let j = I[o + 1];
       if (j >= 0) {
         const c = bar * F[o];
-        if (reached[j] === 0) { adj[j] = c; reached[j] = 1; } else adj[j] += c;
+        if (reached[j] === 0) { F[4 * j + 3] = c; reached[j] = 1; } else F[4 * j + 3] += c;
       }
       j = I[o + 2];
       if (j >= 0) {
         const c = bar * F[o + 1];
-        if (reached[j] === 0) { adj[j] = c; reached[j] = 1; } else adj[j] += c;
+        if (reached[j] === 0) { F[4 * j + 3] = c; reached[j] = 1; } else F[4 * j + 3] += c;
       }
     }
   }
-  // Array.prototype.fill on a plain array takes a slow path in V8: a loop is several times faster.
-  function clear(adj, out) {
-    for (let k = 0; k <= out; k++) adj[k] = 0;
-  }
-  return { fast, flagged, clear };`)() as {
-  clear: (adj: number[], out: number) => void;
-  fast: (adj: number[], I: number[], F: number[], out: number, first: number) => number;
-  flagged: (adj: number[], reached: number[], I: number[], F: number[], from: number, first: number) => void;
+  return { fast, flagged };`)() as {
+  fast: (I: number[], F: number[], out: number, first: number) => number;
+  flagged: (I: number[], F: number[], reached: number[], from: number, first: number) => void;
 };

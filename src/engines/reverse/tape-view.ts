@@ -12,7 +12,7 @@ import { PRIMITIVES } from '../../ir/primitives.ts';
 import { mainFn, type Program, type Stmt } from '../../ir/types.ts';
 import type { Gradient, Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { backward, compileTape, INPUT, type Adjoints, type Records } from './compiled-tape.ts';
+import { backward, compileTape, INPUT, type Reached, type Records } from './compiled-tape.ts';
 
 export interface Span { line: number; column: number; endLine: number; endColumn: number }
 
@@ -56,7 +56,7 @@ export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5
   const tape = compileTape(program);
   const args = fn.params.map((p) => at[p.name]);
   const { records, out, value, inputs, kinked } = tape.record(args, fn.params.map((p) => wrt.includes(p.name)));
-  const sweep = backward(records, out, 1);
+  const reached = backward(records, out, 1);
 
   const gradient: Gradient = {};
   const labels: string[] = [];
@@ -64,7 +64,7 @@ export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5
     if (!wrt.includes(p.name)) return;
     const { first, count } = inputs[i];
     const values = new Array<number>(count);
-    for (let j = 0; j < count; j++) values[j] = sweep.reached(first + j) ? sweep.adj[first + j] : 0;
+    for (let j = 0; j < count; j++) values[j] = reached.has(first + j) ? records.adjoint(first + j) : 0;
     gradient[p.name] = p.type === 'arr' ? values : values[0];
     // Labels only for the inputs that are exported.
     for (let j = 0; j < count && labels.length < maxNodes; j++) labels.push(p.type === 'arr' ? `${p.name}[${j}]` : p.name);
@@ -83,7 +83,7 @@ export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5
   return {
     value,
     gradient,
-    view: exportTape(records, out, sweep, tape.sites, labels, fn.loc, maxNodes),
+    view: exportTape(records, out, reached, tape.sites, labels, fn.loc, maxNodes),
     kinks: [...kinkPlaces.values()],
     branches: options.branches ? branchDecisions(program, args) : [],
   };
@@ -120,7 +120,7 @@ function loopPlaces(program: Program): Set<string> {
   return places;
 }
 
-function exportTape(records: Records, out: number, sweep: Adjoints, sites: (SourceLocation | undefined)[],
+function exportTape(records: Records, out: number, reached: Reached, sites: (SourceLocation | undefined)[],
   labels: string[], fnLoc: SourceLocation | undefined, maxNodes: number): TapeView {
   const length = records.n;
   const exported = Math.min(length, maxNodes);
@@ -131,7 +131,7 @@ function exportTape(records: Records, out: number, sweep: Adjoints, sites: (Sour
     const code = records.op(id);
     const isInput = code === INPUT;
     nodes.push({
-      id, op: isInput ? 'input' : PRIMITIVES[code], value: records.value(id), adjoint: sweep.reached(id) ? sweep.adj[id] : 0,
+      id, op: isInput ? 'input' : PRIMITIVES[code], value: records.value(id), adjoint: reached.has(id) ? records.adjoint(id) : 0,
       span: span(isInput ? fnLoc : sites[records.site(id)]),
       ...(isInput ? { label: labels[input++] } : {}),
     });
@@ -153,6 +153,6 @@ function exportTape(records: Records, out: number, sweep: Adjoints, sites: (Sour
   }
   const forward = Array.from({ length: exported }, (_, i) => i);
   const backwardOrder: number[] = [];
-  for (let id = Math.min(out, exported - 1); id >= 0; id--) if (sweep.reached(id)) backwardOrder.push(id);
+  for (let id = Math.min(out, exported - 1); id >= 0; id--) if (reached.has(id)) backwardOrder.push(id);
   return { nodes, edges, order: { forward, backward: backwardOrder }, length, ...(exported < length ? { truncated: true } : {}) };
 }
