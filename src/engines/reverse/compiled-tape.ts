@@ -48,7 +48,12 @@ export class Records {
   /** Whether the backward sweep reached each record, where it keeps flags (see backward). */
   reached: number[] = [];
 
-  constructor(private readonly siteOps: Uint8Array) {
+  /**
+   * @param siteOps the op code of each site
+   * @param siteConstants per site, the value of each argument written as a number in the source
+   * (those are not stored in the records)
+   */
+  constructor(private readonly siteOps: Uint8Array, private readonly siteConstants: (number | undefined)[][]) {
     this.reserve(1024);
   }
 
@@ -105,7 +110,8 @@ export class Records {
   /** The value of argument i (0 or 1) of record k, recorded or constant. */
   arg(k: number, i: number): number {
     const a = this.I[4 * k + 1 + i];
-    return a >= 0 ? this.F[4 * a + 2] : this.F[4 * k + i];
+    if (a >= 0) return this.F[4 * a + 2];
+    return this.siteConstants[this.I[4 * k]]?.[i] ?? this.F[4 * k + i];
   }
 }
 
@@ -167,6 +173,7 @@ class TapeCompiler {
   private temps = 0;
   private sites: (SourceLocation | undefined)[] = [];
   private siteOps: number[] = [];
+  private siteConstants: (number | undefined)[][] = [];
   /** Kink tests the recording code calls, by op code. */
   private kinkOps = new Set<number>();
   /** The straight-line run being emitted: where its room check goes, how many records it can make. */
@@ -197,7 +204,7 @@ class TapeCompiler {
     const kinkTests = [...this.kinkOps].map((code) => RULES[PRIMITIVES[code]].kink!.at);
     const run = new Function(...kinkNames, body)(...kinkTests) as (...a: unknown[]) => number;
     const siteOps = Uint8Array.from(this.siteOps);
-    const records = new Records(siteOps);
+    const records = new Records(siteOps, this.siteConstants);
     const kinked = new Uint8Array(this.sites.length);
     const kinds = nf.params.map((p) => p.type);
     const idCache: (number[] | undefined)[] = [];
@@ -245,9 +252,10 @@ class TapeCompiler {
     return `$${this.temps++}`;
   }
 
-  private site(loc: SourceLocation | undefined, code: number): number {
+  private site(loc: SourceLocation | undefined, code: number, constants: (number | undefined)[]): number {
     this.sites.push(loc);
     this.siteOps.push(code);
+    this.siteConstants.push(constants);
     return this.sites.length - 1;
   }
 
@@ -376,20 +384,23 @@ class TapeCompiler {
     if (live.length === 0) return { v: t, id: '-1', g: { k: 'var', name: t } };
 
     const code = PRIMITIVES.indexOf(e.op);
-    const site = this.site(e.loc, code);
+    // A number written in the source is the same at every run: the site keeps it, not the records.
+    const site = this.site(e.loc, code, e.args.map((a) => (a.k === 'num' ? a.value : undefined)));
     this.run!.records++;
     const partials = rule.partials(codeField, args.map((a) => a.g), { k: 'var', name: t });
-    // Argument i's column: its partial when it is recorded, else its value (for the tape view).
-    const column = (i: number): string => {
+    // Argument i's slot: its partial when it is recorded, else its value (for the tape view),
+    // but for a number written in the source, which the site keeps.
+    const slot = (i: number): string | null => {
       const a = args[i];
+      if (e.args[i].k === 'num') return null;
       if (a.id === '-1') return a.v;
       const partial = printExpr(partials[i]);
       return live.length === 1 ? partial : `${a.id} >= 0 ? ${partial} : ${a.v}`;
     };
     const at = `${t}$`;
     // Record k's slots start at 4k in both arrays.
-    const stores = [`${at} = $n++;`, `const $o = 4 * ${at};`, `$I[$o] = ${site};`, `$I[$o + 1] = ${args[0].id};`, `$I[$o + 2] = ${args[1]?.id ?? '-1'};`, `$F[$o] = ${column(0)};`];
-    if (args.length > 1) stores.push(`$F[$o + 1] = ${column(1)};`);
+    const stores = [`${at} = $n++;`, `const $o = 4 * ${at};`, `$I[$o] = ${site};`, `$I[$o + 1] = ${args[0].id};`, `$I[$o + 2] = ${args[1]?.id ?? '-1'};`];
+    args.forEach((_, i) => { const d = slot(i); if (d !== null) stores.push(`$F[$o${i ? ' + 1' : ''}] = ${d};`); });
     stores.push(`$F[$o + 2] = ${t};`, `$F[$o + 3] = 0;`);
     if (rule.kink) {
       this.kinkOps.add(code);
