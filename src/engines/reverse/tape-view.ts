@@ -1,5 +1,5 @@
 // The reverse engine's tape view (autograd's way): f runs once and every primitive it applies to
-// a recorded value is written to the tape (compiled-tape.ts records into typed arrays, with its
+// a recorded value is written to the tape (compiled-tape.ts records into reused arrays, with its
 // local partials); one backward sweep gives every record's adjoint. Exported as plain data for
 // the UI's graph: nodes (inputs, operations, and each constant where an operation uses it), edges
 // from each input to its user, and the order of both sweeps.
