@@ -54,37 +54,43 @@ const span = (loc: SourceLocation | undefined): Span | null =>
 export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5000, options: { branches?: boolean } = {}): TapeRun {
   const fn = mainFn(program);
   const tape = compileTape(program);
-  const args = fn.params.map((p) => at[p.name]);
-  const { records, out, value, inputs, kinked } = tape.record(args, fn.params.map((p) => wrt.includes(p.name)));
+  const params = fn.params;
+  const args: (number | number[])[] = [];
+  const differentiated: boolean[] = [];
+  for (const p of params) { args.push(at[p.name]); differentiated.push(wrt.includes(p.name)); }
+  const { records, out, value, inputs, kinked } = tape.record(args, differentiated);
   const reached = backward(records, out, 1);
 
   const gradient: Gradient = {};
   const labels: string[] = [];
-  fn.params.forEach((p, i) => {
-    if (!wrt.includes(p.name)) return;
+  for (let i = 0; i < params.length; i++) {
+    if (!differentiated[i]) continue;
+    const p = params[i];
     const { first, count } = inputs[i];
     const values = new Array<number>(count);
     for (let j = 0; j < count; j++) values[j] = reached.has(first + j) ? records.adjoint(first + j) : 0;
     gradient[p.name] = p.type === 'arr' ? values : values[0];
     // Labels only for the inputs that are exported.
     for (let j = 0; j < count && labels.length < maxNodes; j++) labels.push(p.type === 'arr' ? `${p.name}[${j}]` : p.name);
-  });
+  }
 
-  // Kinks: the sites where an operation was evaluated exactly where its derivative does not exist.
-  const kinkPlaces = new Map<string, string>();
+  // Kinks: the sites where an operation was evaluated exactly where its derivative does not exist
+  // (one note per operation and place: an inlined helper's sites share its place).
+  const kinks: string[] = [];
   for (let s = 0; s < kinked.length; s++) {
     if (!kinked[s]) continue;
     const op = PRIMITIVES[tape.siteOps[s]];
     const loc = tape.sites[s];
     const where = loc ? `line ${loc.line}, column ${loc.column}` : 'somewhere';
-    kinkPlaces.set(`${op}@${where}`, `${op} at ${where} sits on a kink: ${RULES[op].kink!.convention}`);
+    const note = `${op} at ${where} sits on a kink: ${RULES[op].kink!.convention}`;
+    if (!kinks.includes(note)) kinks.push(note);
   }
 
   return {
     value,
     gradient,
     view: exportTape(records, out, reached, tape.sites, labels, fn.loc, maxNodes),
-    kinks: [...kinkPlaces.values()],
+    kinks,
     branches: options.branches ? branchDecisions(program, args) : [],
   };
 }
@@ -151,7 +157,8 @@ function exportTape(records: Records, out: number, reached: Reached, sites: (Sou
       edges.push({ from: nextId++, to: id });
     }
   }
-  const forward = Array.from({ length: exported }, (_, i) => i);
+  const forward: number[] = [];
+  for (let id = 0; id < exported; id++) forward.push(id);
   const backwardOrder: number[] = [];
   for (let id = Math.min(out, exported - 1); id >= 0; id--) if (reached.has(id)) backwardOrder.push(id);
   return { nodes, edges, order: { forward, backward: backwardOrder }, length, ...(exported < length ? { truncated: true } : {}) };
