@@ -269,6 +269,26 @@ describe('the generated source stands on its own', () => {
   });
 });
 
+describe('counting loops in the adjoint sweep', () => {
+  it('run back with one counter, up or down, with inclusive bounds, and not at all when the start passes the bound', () => {
+    const cases: [string, number, number, string][] = [
+      ['function f(x) { let s = 0; for (let i = 5; i > 0; i--) { s += x * i * i; } return s; }', 1.5, 55, 'for (let i = 1; i <= 5; i++)'],
+      ['function f(x) { let s = 0; for (let i = 5; i >= 2; i--) { s += x * i; } return s; }', 1.5, 14, 'for (let i = 2; i <= 5; i++)'],
+      ['function f(x) { let s = 0; for (let i = 2; i <= 4; i++) { s += Math.sin(x * i); } return s; }', 0.3, 2 * Math.cos(0.6) + 3 * Math.cos(0.9) + 4 * Math.cos(1.2), 'for (let i = 4; i >= 2; i--)'],
+      ['function f(x) { let s = x; for (let i = 7; i < 3; i++) { s += x * i; } return s; }', 2, 1, 'for (let i = 2; i >= 7; i--)'],
+    ];
+    for (const [source, x, expected, head] of cases) {
+      const { gen, gradient } = generated(source, { x });
+      expect(gradient.x, source).toBeCloseTo(expected, 13);
+      expect(gen.optimized, source).toContain(head);
+    }
+    // The step in the middle of the body: the trip count is kept beside the counter.
+    const middle = generated('function f(x) { let s = 0; let i = 0; while (i < 4) { i++; s += x * i; } return s; }', { x: 2 });
+    expect(middle.gradient.x).toBe(10);
+    expect(middle.gen.optimized).toContain('trips');
+  });
+});
+
 describe('constructs beyond the corpus, against derivatives worked out by hand', () => {
   const cases: { what: string; source: string; at: At; expected: Gradient }[] = [
     {
