@@ -500,6 +500,20 @@ describe('the tape view', () => {
     }
   });
 
+  it('records the right side of && and || only when it runs, as the foundation does', () => {
+    for (const [source, at] of [
+      ['function f(x) { let r = x; if (x > 0 && Math.sqrt(x) > 1) { r = x * x; } return r; }', { x: -1 }],
+      ['function f(x) { let r = x; if (x > 0 && Math.sqrt(x) > 1) { r = x * x; } return r; }', { x: 4 }],
+      ['function f(x) { let r = x; if (x < 0 || Math.log(x) > 1) { r = x * x; } return r; }', { x: -1 }],
+      ['function f(x) { let r = x; if (x < 0 || Math.log(x) > 1) { r = x * x; } return r; }', { x: 9 }],
+    ] as [string, At][]) {
+      const theirs = foundation(source, at);
+      const compiled = tape(source, at);
+      expect(compiled.view.length, `${source} at ${at.x}`).toBe(theirs.count);
+      expect([compiled.gradient.x]).toEqual(theirs.gradient);
+    }
+  });
+
   it('exports only the first records of a long tape, and says so', () => {
     const e = entry('rosenbrock_array');
     const x = Array.from({ length: 200 }, (_, i) => 1 + i / 1000);

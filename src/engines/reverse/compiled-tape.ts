@@ -355,10 +355,18 @@ class TapeCompiler {
         return this.named(`${array}[${at}]`, `${array}$[${at}]`, indent);
       }
       case 'length': return this.named(`${(e.array as { name: string }).name}.length`, '-1', indent);
-      case 'compare': case 'logic': {
+      case 'compare': {
         const a = this.expr(e.a, indent);
         const b = this.expr(e.b, indent);
         return this.named(`(${a.v} ${e.op} ${b.v})`, '-1', indent);
+      }
+      case 'logic': {
+        // The right side runs (and records) only when the left does not decide, as in f.
+        const t = this.temp();
+        this.lines.push(`${indent}let ${t} = ${this.expr(e.a, indent).v};`, `${indent}if (${e.op === '&&' ? t : `!${t}`}) {`);
+        const b = this.expr(e.b, indent + '  ');
+        this.lines.push(`${indent}  ${t} = ${b.v};`, `${indent}}`);
+        return { v: t, id: '-1', g: { k: 'var', name: t } };
       }
       case 'not': return this.named(`(!${this.expr(e.a, indent).v})`, '-1', indent);
       case 'prim': return this.prim(e, indent);
