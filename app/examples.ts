@@ -3,6 +3,7 @@
 // wrote them, in ddx's JavaScript or expression mode.
 
 import type { SharedState } from './permalink.ts';
+import { ROSENBROCK_SOURCE } from '../src/views/rosenbrock-source.ts';
 
 export interface Example extends SharedState {
   id: string;
@@ -50,16 +51,7 @@ export const EXAMPLES: Example[] = [
     id: 'rosenbrock',
     title: 'Rosenbrock',
     lesson: 'The banana-shaped valley of optimisation tests, over an array: one reverse sweep gives all n partials, forward mode needs n sweeps.',
-    source: [
-      'function rosenbrock(x) {',
-      '  let s = 0;',
-      '  for (let i = 0; i < x.length - 1; i++) {',
-      '    s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;',
-      '  }',
-      '  return s;',
-      '}',
-      '',
-    ].join('\n'),
+    source: ROSENBROCK_SOURCE,
     point: { x: [-1.2, 1, 0.5, 0.8] },
     wrt: null,
   }),

@@ -4,6 +4,7 @@
 // compared with central differences of f, and the exact modes with each other. The report is data:
 // one row per mode, direction and comparison, and a sentence per failure.
 
+import { prng } from '../prng.ts';
 import { DualAlgebra } from '../algebras/dual.ts';
 import { Tape, type TapeVar } from '../ad/tape.ts';
 import { floatAlgebra, type Algebra, type Value } from '../interp/algebra.ts';
@@ -120,17 +121,8 @@ export function engineMode(engine: Engine, ctx: EngineContext): Mode {
   return { name: engine.id, kind: 'gradient', gradient: () => engine.run(ctx).gradient };
 }
 
-/** mulberry32: a small seeded PRNG, so the same seed gives the same directions everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the directions come from (re-exported: tests and callers use it). */
+export { prng };
 
 export function checkGrads(source: string | Program, at: unknown, options: CheckOptions = {}): CheckReport {
   const program = typeof source === 'string' ? parseProgram(source) : source;

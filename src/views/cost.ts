@@ -9,21 +9,13 @@ import { compileTangent, generateTangent } from '../codegen/tangent.ts';
 import { tangentGradientRunner } from '../engines/forward/index.ts';
 import { autoStep, hotGradient, METHODS, type RealMethodId } from '../engines/numeric/methods.ts';
 import { compileProgram } from '../interp/compile.ts';
+import { ROSENBROCK_SOURCE } from './rosenbrock-source.ts';
 import { parseProgram } from '../lang/parse.ts';
 import { slotsOf } from '../point.ts';
 import { medianMicros } from '../timing.ts';
 
 /** The gallery's Rosenbrock, word for word. */
-export const ROSENBROCK_SOURCE = [
-  'function rosenbrock(x) {',
-  '  let s = 0;',
-  '  for (let i = 0; i < x.length - 1; i++) {',
-  '    s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;',
-  '  }',
-  '  return s;',
-  '}',
-  '',
-].join('\n');
+export { ROSENBROCK_SOURCE };
 
 export const COST_SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 export const COST_ENGINES = ['numeric', 'forward', 'reverse'] as const;

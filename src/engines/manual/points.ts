@@ -4,6 +4,7 @@
 // sign flipped, and are rounded to three significant digits so a counterexample reads well.
 // Inputs that count something (a loop bound, an index) move by whole numbers only.
 
+import { prng } from '../../prng.ts';
 import type { Expr, Fn, Program, Stmt } from '../../ir/types.ts';
 import { mainFn } from '../../ir/types.ts';
 import type { Point } from '../../point.ts';
@@ -15,16 +16,7 @@ const RADII = [0.1, 0.5, 1.5, 3, 6];
 const MIRRORED_INPUTS = 4;
 
 /** A fixed pseudo-random sequence (mulberry32), for inputs beyond the Halton bases. */
-function sequence(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const sequence = prng;
 
 /** Prime bases of the Halton sequence, one per input (the first ones). */
 const HALTON_BASES = [2, 3, 5, 7, 11, 13, 17, 19];
