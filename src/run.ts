@@ -78,17 +78,7 @@ export function runGradient(request: GradRequest): GradOutcome {
   } catch (err) {
     return { error: toErrorInfo(err) };
   }
-  const { program, at, wrt, value, reference } = prepared;
-  const response: GradResponse = {
-    function: program.main,
-    mode: program.mode,
-    params: mainFn(program).params.map((p) => p.name),
-    at,
-    wrt,
-    value,
-    reference: { value: reference.value, gradient: pick(reference.gradient, wrt), digits: reference.digits },
-    engines: {},
-  };
+  const response = baseResponse(prepared);
   if (request.time) {
     const ctx = prepared.context({});
     response.f_micros = medianMicros(() => ctx.f(...ctx.args));
@@ -98,6 +88,21 @@ export function runGradient(request: GradRequest): GradOutcome {
     response.engines[id] = runEngine(id, prepared, request.options?.[id] ?? {}, request.time ?? false);
   }
   return response;
+}
+
+/** The response for a prepared request before any engine has run: the contract's common fields. */
+export function baseResponse(prepared: Prepared): GradResponse {
+  const { program, at, wrt, value, reference } = prepared;
+  return {
+    function: program.main,
+    mode: program.mode,
+    params: mainFn(program).params.map((p) => p.name),
+    at,
+    wrt,
+    value,
+    reference: { value: reference.value, gradient: pick(reference.gradient, wrt), digits: reference.digits },
+    engines: {},
+  };
 }
 
 export function runEngine(id: string, prepared: Prepared, options: Record<string, unknown>, time: boolean): EngineResult & { max_rel_error?: number | null } {

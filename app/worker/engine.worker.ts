@@ -9,7 +9,7 @@ import { formatExpr } from '../../src/ir/format.ts';
 import { mainFn, type Program } from '../../src/ir/types.ts';
 import { parseProgram } from '../../src/lang/parse.ts';
 import { ENGINES, engineById } from '../../src/engines/registry.ts';
-import { prepare, runEngine, type GradResponse, type Prepared } from '../../src/run.ts';
+import { baseResponse, prepare, runEngine, type Prepared } from '../../src/run.ts';
 import { stableJson } from '../permalink.ts';
 import { sliceScan } from '../../src/views/slice.ts';
 import { costScan } from '../../src/views/cost.ts';
@@ -50,7 +50,7 @@ function prepareJob(job: PrepareJob): PrepareAnswer {
   try {
     const prepared = prepare(job.source, point, wrt);
     cache = { key: keyOf(job.source, prepared.at, prepared.wrt), prepared };
-    outcome = responseOf(prepared);
+    outcome = baseResponse(prepared);
   } catch (err) {
     outcome = { error: toErrorInfo(err) };
   }
@@ -66,20 +66,6 @@ function engineJob(job: EngineJob): EngineAnswer {
 
 function keyOf(source: string, point: unknown, wrt: string[]): string {
   return stableJson([source, point, wrt]);
-}
-
-/** runGradient's response before any engine has run (the same fields, in the same shape). */
-function responseOf(p: Prepared): GradResponse {
-  return {
-    function: p.program.main,
-    mode: p.program.mode,
-    params: mainFn(p.program).params.map((q) => q.name),
-    at: p.at,
-    wrt: p.wrt,
-    value: p.value,
-    reference: { value: p.reference.value, gradient: p.reference.gradient, digits: p.reference.digits },
-    engines: {},
-  };
 }
 
 function singleReturnLatex(program: Program): string | null {

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXAMPLES } from '../../app/examples.ts';
 import { ENGINES } from '../../src/engines/registry.ts';
-import { cardStates, DESKTOP, loadExample, openBrowser, partialsOf, settle, waitForCards, waitForEditor, type Browser } from './harness.ts';
+import { cardStates, loadExample, partialsOf, settle, type Browser, openPlayground } from './harness.ts';
 
 const baseUrl = inject('baseUrl');
 const distDir = inject('distDir');
@@ -17,10 +17,7 @@ const registered = ENGINES.map((e) => e.id) as string[];
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await openBrowser(DESKTOP);
-  await browser.page.goto(baseUrl);
-  await waitForEditor(browser.page);
-  await waitForCards(browser.page);
+  browser = await openPlayground(baseUrl);
 });
 
 afterAll(async () => {

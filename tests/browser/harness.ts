@@ -49,6 +49,15 @@ export async function openBrowser(viewport = DESKTOP): Promise<Browser> {
 }
 
 /** Waits until the page has answered the last state it asked for: every card done, none stale. */
+/** A browser on the playground with the editor loaded and the first cards drawn. */
+export async function openPlayground(baseUrl: string, viewport = DESKTOP): Promise<Browser> {
+  const browser = await openBrowser(viewport);
+  await browser.page.goto(baseUrl);
+  await waitForEditor(browser.page);
+  await waitForCards(browser.page);
+  return browser;
+}
+
 export async function waitForCards(page: Page, timeout = 20_000): Promise<void> {
   await page.waitForFunction(() => {
     const results = document.querySelector('[data-scheduled]');

@@ -7,8 +7,7 @@ import { ENGINES } from '../../src/engines/registry.ts';
 import { encodePermalink, MAX_HASH_LENGTH } from '../../app/permalink.ts';
 import {
   cardStates, DESKTOP, editorText, extraGlobals, loadExample, openBrowser, partialsOf, pasteSource, PHONE, screenshot, settle, typeSource,
-  waitForCards, waitForEditor, type Browser,
-} from './harness.ts';
+  waitForCards, waitForEditor, type Browser, openPlayground } from './harness.ts';
 import type { Page } from 'playwright-core';
 
 /** Types a value into a labelled number field, waiting for the cards when it changes anything. */
@@ -26,10 +25,7 @@ const LIBRARY_GLOBALS = ['vscodeWindowId'];
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await openBrowser(DESKTOP);
-  await browser.page.goto(baseUrl);
-  await waitForEditor(browser.page);
-  await waitForCards(browser.page);
+  browser = await openPlayground(baseUrl);
 });
 
 afterAll(async () => {

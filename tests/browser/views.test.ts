@@ -12,16 +12,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TapeView } from '../../src/engines/reverse/tape-view.ts';
 import { runGradient, type GradResponse } from '../../src/run.ts';
 import { EXAMPLES } from '../../app/examples.ts';
-import { DESKTOP, loadExample, openBrowser, partialsOf, SCREENSHOTS, settle, waitForCards, waitForEditor, type Browser } from './harness.ts';
+import { loadExample, partialsOf, SCREENSHOTS, settle, waitForCards, waitForEditor, type Browser, openPlayground } from './harness.ts';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await openBrowser(DESKTOP);
-  await browser.page.goto(baseUrl);
-  await waitForEditor(browser.page);
-  await waitForCards(browser.page);
+  browser = await openPlayground(baseUrl);
   // Screenshots of a view element would otherwise have the sticky header over their top.
   await browser.page.addStyleTag({ content: '.topbar { position: static !important; }' });
 });
