@@ -31,9 +31,12 @@ export class DdxError extends Error {
   readonly kind: ErrorKind;
   readonly line: number | null;
   readonly column: number | null;
+  /** Structured data beside the message (the manual engine's template), for a failed engine's result. */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(kind: ErrorKind, message: string, loc?: SourceLocation | null) {
+  constructor(kind: ErrorKind, message: string, loc?: SourceLocation | null, details?: Record<string, unknown>) {
     super(message);
+    this.details = details;
     this.name = 'DdxError';
     this.kind = kind;
     this.line = loc?.line ?? null;

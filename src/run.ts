@@ -120,7 +120,7 @@ export function runEngine(id: string, prepared: Prepared, options: Record<string
     }
     return { ok: true, ...result, cost, max_rel_error: Number.isFinite(error) ? error : null };
   } catch (err) {
-    return { ok: false, error: toErrorInfo(err) };
+    return { ...(err instanceof DdxError ? err.details : undefined), ok: false, error: toErrorInfo(err) };
   }
 }
 

@@ -47,7 +47,7 @@ export function EngineCard({ info, index, count, order }: { info: EngineInfo; in
   } else {
     stale = !fresh && pending;
     if (!result.ok) {
-      const template = info.id === 'manual' ? manualTemplateOf(result.error.message) : null;
+      const template = info.id === 'manual' ? manualTemplateOf(result) : null;
       state = template !== null ? 'empty' : 'error';
       body = template !== null ? <ManualTemplate message={result.error.message} template={template} /> : <ErrorBox error={result.error} />;
     } else {
@@ -78,7 +78,7 @@ export function EngineCard({ info, index, count, order }: { info: EngineInfo; in
 
 
 function ManualTemplate({ message, template }: { message: string; template: string }) {
-  const head = message.slice(0, message.indexOf('A template:')).trim();
+  const head = message.replace(/; the result's "template" is a start$/, '.');
   const insert = () => {
     const s = store.getState();
     s.setSource(`${s.source.replace(/\s*$/, '')}\n\n${template}\n`);

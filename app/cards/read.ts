@@ -125,7 +125,6 @@ export function readTape(v: unknown): Tape | null {
 }
 
 /** The manual engine's "nothing to check yet" answer carries a template to start from. */
-export function manualTemplateOf(message: string): string | null {
-  const i = message.indexOf('A template:');
-  return i < 0 ? null : message.slice(i + 'A template:'.length).trim();
+export function manualTemplateOf(result: Record<string, unknown>): string | null {
+  return typeof result.template === 'string' ? result.template : null;
 }

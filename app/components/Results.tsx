@@ -76,7 +76,7 @@ function AgreementTable({ ids }: { ids: string[] }) {
                 <tr key={id} data-agreement-engine={id}>
                   <th scope="row">{title(id)}</th>
                   {!result.ok ? (
-                    <td colSpan={shown.length + (rest.length > 0 ? 1 : 0)} className="agreement-error">{id === 'manual' && /A template:/.test(result.error.message) ? 'no derivative written yet' : `error: ${result.error.kind}`}</td>
+                    <td colSpan={shown.length + (rest.length > 0 ? 1 : 0)} className="agreement-error">{typeof result.template === 'string' ? 'no derivative written yet' : `error: ${result.error.kind}`}</td>
                   ) : (
                     <>
                       {shown.map((r) => {

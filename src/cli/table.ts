@@ -27,6 +27,7 @@ export function formatTable(outcome: GradOutcome): string {
       const [first, ...rest] = r.error.message.split('\n');
       failures.push([id, `error (${r.error.kind}): ${first}`]);
       if (rest.length) notes.push(`  ${id}:`, ...rest.map((l) => `    ${l}`));
+      if (typeof r.template === 'string') notes.push(`  ${id}: a template to start from:`, ...r.template.split('\n').map((l) => `    ${l}`));
       continue;
     }
     rows.push([id, ...flattenGradient(r.gradient, outcome.wrt).map(fmt), fmt(r.max_rel_error)]);

@@ -51,6 +51,8 @@ export type EngineSuccess = EngineOutput & { ok: true };
 export interface EngineFailure {
   ok: false;
   error: ErrorInfo;
+  /** Structured data the engine gave with its error (the manual engine's `template`). */
+  [extra: string]: unknown;
 }
 
 export type EngineResult = EngineSuccess | EngineFailure;

@@ -307,8 +307,9 @@ describe('where the derivative comes from', () => {
     expect(r.ok).toBe(false);
     expect(r.error.kind).toBe('input');
     expect(r.error.message).toContain('no hand-written derivative to check');
-    expect(r.error.message).toContain('function df_dx(x, y) {\n  return 0; // your derivative of f with respect to x\n}');
-    expect(r.error.message).toContain('function df_dy(x, y) {');
+    // The template comes as its own field of the result, beside the message.
+    expect(r.template).toContain('function df_dx(x, y) {\n  return 0; // your derivative of f with respect to x\n}');
+    expect(r.template).toContain('function df_dy(x, y) {');
     expect(manualTemplate(parseProgram('x^2 + 3*x*y'))).toBe('df_dx = 0  # your derivative of f with respect to x\ndf_dy = 0  # your derivative of f with respect to y');
     // The template itself parses and is recognised.
     const program = parseProgram(`${f}\n${manualTemplate(parseProgram(f))}`);

@@ -85,7 +85,7 @@ export function resolveManual(program: Program, point: Point, wrt: string[], opt
     const head = !manual
       ? `no hand-written derivative to check${straySay}: write ${names.join(' and ')} beside ${f.name} (or grad_${f.name}, returning every partial in parameter order)`
       : `no hand-written derivative with respect to ${missing.join(', ')}: you gave ${given.join(', ')}; add ${names.join(' and ')} (or check only the others, with --wrt ${wrt.filter((p) => !missing.includes(p)).join(',')})`;
-    throw new DdxError('input', `${head}. A template:\n\n${manualTemplate(merged, missing)}`);
+    throw new DdxError('input', `${head}; the result's "template" is a start`, null, { template: manualTemplate(merged, missing) });
   }
   if (stray.length) notes.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} not checked: ${stray.length === 1 ? 'it matches' : 'they match'} no parameter of ${f.name}(${f.params.map((p) => p.name).join(', ')})`);
 
