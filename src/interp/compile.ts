@@ -1,6 +1,8 @@
 // The fast path: compiles a Program to a JavaScript function over plain numbers. The text comes
 // only from ddx's own IR (checked names, operations spelled by the rules table), never from the
-// user's source. A counter on loop iterations gives runaway loops the same `budget` error.
+// user's source. A counter on loop iterations gives runaway loops the same `budget` error; with a
+// budget of null there is no counter, which is f as plain JavaScript (the AD bench's yardstick:
+// the counter alone makes a tight loop like Rosenbrock's about 1.7x slower).
 
 import { DdxError } from '../errors.ts';
 import { formatExpr } from '../ir/format.ts';
@@ -12,7 +14,7 @@ export const COMPILED_LOOP_BUDGET = 50_000_000;
 export type CompiledFunction = (...args: Value<number>[]) => number;
 
 /** JavaScript text for the whole program; the main function is returned by the generated code. */
-export function compileToSource(program: Program, loopBudget = COMPILED_LOOP_BUDGET): string {
+export function compileToSource(program: Program, loopBudget: number | null = COMPILED_LOOP_BUDGET): string {
   const lines: string[] = ['"use strict";', 'let $steps = 0;'];
   for (const fn of Object.values(program.functions)) lines.push(compileFn(fn, fn.name === program.main, loopBudget));
   const main = program.functions[program.main];
@@ -21,17 +23,17 @@ export function compileToSource(program: Program, loopBudget = COMPILED_LOOP_BUD
   return lines.join('\n');
 }
 
-export function compileProgram(program: Program, loopBudget = COMPILED_LOOP_BUDGET): CompiledFunction {
+export function compileProgram(program: Program, loopBudget: number | null = COMPILED_LOOP_BUDGET): CompiledFunction {
   const make = new Function('$over', compileToSource(program, loopBudget)) as (over: () => never) => CompiledFunction;
   // No wrapper around the result: f's measured time is f's own. A loop over budget throws a
   // DdxError; anything else JavaScript throws is reported by the caller (run.ts evaluates f on
   // the interpreter first, which locates such errors).
   return make(() => {
-    throw new DdxError('budget', `stopped after ${loopBudget.toLocaleString('en-US')} loop iterations: the function runs too long (a loop that never ends?)`);
+    throw new DdxError('budget', `stopped after ${loopBudget?.toLocaleString('en-US')} loop iterations: the function runs too long (a loop that never ends?)`);
   });
 }
 
-function compileFn(fn: Fn, isMain: boolean, loopBudget: number): string {
+function compileFn(fn: Fn, isMain: boolean, loopBudget: number | null): string {
   const locals = new Set<string>();
   collectLocals(fn.body, locals);
   for (const p of fn.params) locals.delete(p.name);
@@ -85,7 +87,7 @@ function collectLocals(list: Stmt[], into: Set<string>): void {
 
 const js = (e: Expr) => formatExpr(e, 'js');
 
-function emit(list: Stmt[], indent: string, out: string[], loopBudget: number): void {
+function emit(list: Stmt[], indent: string, out: string[], loopBudget: number | null): void {
   for (const s of list) {
     switch (s.k) {
       case 'let': out.push(`${indent}${s.name} = ${js(s.init)};`); break;
@@ -100,7 +102,7 @@ function emit(list: Stmt[], indent: string, out: string[], loopBudget: number): 
       case 'loop': {
         const update = s.update.map((u) => (u.k === 'assign' ? `${u.name} = ${js(u.value)}` : u.k === 'setIndex' ? `${u.name}[${js(u.index)}] = ${js(u.value)}` : '')).filter(Boolean).join(', ');
         out.push(`${indent}for (; ; ${update}) {`);
-        out.push(`${indent}  if (++$steps > ${loopBudget}) $over();`);
+        if (loopBudget !== null) out.push(`${indent}  if (++$steps > ${loopBudget}) $over();`);
         out.push(`${indent}  if (!(${js(s.test)})) break;`);
         emit(s.body, indent + '  ', out, loopBudget);
         out.push(`${indent}}`);
