@@ -44,6 +44,8 @@ export type GStmt =
   | { k: 'while'; test: GExpr; body: GStmt[]; counter?: { name: string; step: 1 | -1 } }
   /** `truth`: the value is a branch decision, saved as 1 or 0 so that the stack holds numbers only. */
   | { k: 'push'; value: GExpr; pair: number; stack: StackKind; truth?: boolean }
+  /** Room on the number stack for `extra` more values, before a counting loop (reserve.ts). */
+  | { k: 'reserve'; extra: GExpr }
   | { k: 'comment'; text: string }
   /** Declarations without a starting value of their own (`let t = 0, c;`). */
   | { k: 'declare'; vars: { name: string; init?: GExpr }[] }
@@ -140,6 +142,7 @@ export function stmtExprs(s: GStmt): GExpr[] {
     case 'setIndex': return [s.index, s.value];
     case 'if': case 'while': return [s.test];
     case 'push': case 'return': return [s.value];
+    case 'reserve': return [s.extra];
     case 'declare': return s.vars.flatMap((x) => (x.init ? [x.init] : []));
     case 'comment': return [];
   }
@@ -267,6 +270,12 @@ export function printStmts(list: GStmt[], indent: string, out: string[], names?:
           out.push(`${indent}${names?.stack ?? 'stack'}[${names?.top ?? 'top'}++] = ${value};`);
         }
         break;
+      case 'reserve': {
+        const [stack, top] = [names?.stack ?? 'stack', names?.top ?? 'top'];
+        const room = printExpr({ k: 'prim', op: 'add', args: [{ k: 'var', name: top }, s.extra] }, names);
+        out.push(`${indent}// room for the loop's saved values, made in one step`, `${indent}${stack}.length = Math.max(${stack}.length, ${room});`);
+        break;
+      }
       case 'return': out.push(`${indent}return ${printExpr(s.value, names)};`); break;
       case 'if': {
         const [test, then, other] = s.then.length === 0 ? [negate(s.test), s.else, [] as GStmt[]] : [s.test, s.then, s.else];

@@ -137,6 +137,7 @@ function liveStmt(s: GStmt, out: Set<string>, rec?: Liveness, strong?: Set<strin
       const r = new Set(out); r.add(s.array); exprUses(s.index, r); return exprUses(s.value, r);
     }
     case 'push': return exprUses(s.value, new Set(out));
+    case 'reserve': return exprUses(s.extra, new Set(out));
     case 'return': return exprUses(s.value);
     case 'comment': return out;
     case 'declare': { const r = new Set(out); for (const x of s.vars) r.delete(x.name); return r; }

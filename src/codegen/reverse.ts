@@ -20,6 +20,7 @@ import {
 import { adjointBase, gradientFunctionName, partialAdjointBase, seedBase, STACK_BASE } from './naming.ts';
 import { collectVars, normalize, walkNStmts, type NFunction, type NStmt } from './normalize.ts';
 import { countingClosedForm, fold, optimize } from './optimize.ts';
+import { reserveStack } from './reserve.ts';
 
 /** Names of the stack machinery (STACK_BASE comes from naming.ts; these sit beside it). */
 const TOP_BASE = 'top';
@@ -62,9 +63,9 @@ export function generateGradient(program: Program, options: GradientOptions = {}
   const wrtInternal = sourceParams.flatMap((p, i) => (wrt.includes(p) ? [params[i]] : []));
   const generator = new ReverseGenerator(nf, wrtInternal, options);
   const rawFn = generator.build();
-  const raw = printFunction(declareVariables(rawFn));
+  const raw = printFunction(withRoom(declareVariables(rawFn)));
   const { fn: optimizedFn, rounds } = optimize(rawFn);
-  const optimized = printFunction(declareVariables(optimizedFn));
+  const optimized = printFunction(withRoom(declareVariables(optimizedFn)));
   return {
     name: rawFn.name,
     params: rawFn.params.map((p) => p.name),
@@ -74,6 +75,11 @@ export function generateGradient(program: Program, options: GradientOptions = {}
     rounds,
     fn: compileGenerated(optimized, rawFn.name),
   };
+}
+
+/** The function with room made on the stack before each counting loop that saves values. */
+function withRoom(fn: GFunction): GFunction {
+  return { ...fn, body: reserveStack(fn.body) };
 }
 
 /** Compiles generated source alone: no other names are in scope. */
