@@ -7,7 +7,7 @@ import { printProgram } from '../../src/ir/printer.ts';
 import { validateProgram } from '../../src/ir/validate.ts';
 import { Interpreter } from '../../src/interp/interpreter.ts';
 import { floatAlgebra } from '../../src/interp/algebra.ts';
-import { compileProgram } from '../../src/interp/compile.ts';
+import { compileProgram, compileToSource } from '../../src/interp/compile.ts';
 import { DdxError } from '../../src/errors.ts';
 import type { Expr, Program } from '../../src/ir/types.ts';
 import { corpus } from './corpus.ts';
@@ -143,6 +143,12 @@ describe('the operation budget', () => {
   it('stops while (true) in compiled code too', () => {
     const compiled = compileProgram(parseProgram(runaway), 1_000_000);
     expect(() => compiled(1)).toThrow(/loop iterations/);
+  });
+  it('compiles f without the counter when asked (the bench\'s plain f): same value, no $steps', () => {
+    const source = 'function f(x) { let s = 0; for (let i = 1; i <= 4; i++) { s += x ** i; } return s; }';
+    expect(compileToSource(parseProgram(source), null)).not.toContain('$steps >');
+    expect(compileToSource(parseProgram(source))).toContain('$steps >');
+    expect(compileProgram(parseProgram(source), null)(2)).toBe(2 + 4 + 8 + 16);
   });
   it('refuses absurd array sizes', () => {
     const program = parseProgram('function f(x) { const a = new Array(1e12).fill(x); return a[0]; }');
