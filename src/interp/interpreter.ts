@@ -18,7 +18,7 @@ const MAX_CALL_DEPTH = 200;
 export interface InterpretOptions {
   /** The most operations one run may execute. */
   budget?: number;
-  /** Called when a branch or loop test is decided, for engines that report the path taken. */
+  /** Called when an if, loop or ternary test is decided, for engines that report the path taken. */
   onBranch?: (loc: SourceLocation | undefined, test: Expr, taken: boolean) => void;
 }
 
@@ -289,7 +289,14 @@ class ClosureBuilder<V> {
         const test = this.test(e.test);
         const then = this.any(e.then);
         const otherwise = this.any(e.else);
-        return (f) => { vm.tick(loc); return test(f) ? then(f) : otherwise(f); };
+        const onBranch = this.options.onBranch;
+        // A ternary is a decision like an if's: the gradient holds while it goes the same way.
+        return (f) => {
+          vm.tick(loc);
+          const taken = test(f);
+          onBranch?.(loc, e.test, taken);
+          return taken ? then(f) : otherwise(f);
+        };
       }
       case 'call': {
         // Arrays are passed by reference, as in JavaScript: a helper's element writes are seen.

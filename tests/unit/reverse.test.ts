@@ -452,6 +452,17 @@ describe('the engine', () => {
     expect(r.notes.join(' ')).toMatch(/path taken/);
   });
 
+  it('names a ternary\'s decision among the path taken, as it does an if\'s', () => {
+    const source = 'function f(x, y) {\n  const a = x > y ? x * y : x + y;\n  return a * a;\n}';
+    const above = run(source, { x: 2, y: 1 });
+    // d/dx (xy)^2 = 2 x y^2 = 4 at (2, 1); below the diagonal, d/dx (x + y)^2 = 2 (x + y) = 6 at (1, 2).
+    expect(above.ok && above.gradient.x).toBe(4);
+    expect(above.ok && above.notes.join(' ')).toMatch(/path taken at this point.*line 2: x > y was true/);
+    const below = run(source, { x: 1, y: 2 });
+    expect(below.ok && below.gradient.x).toBe(6);
+    expect(below.ok && below.notes.join(' ')).toMatch(/line 2: x > y was false/);
+  });
+
   it('notes a point on a kink and applies the convention (abs\'(0) = 0) in both views', () => {
     const r = run('function f(x) { return Math.abs(x) + x; }', { x: 0 });
     expect(r.ok && r.gradient).toEqual({ x: 1 });
