@@ -7,6 +7,13 @@
  */
 export let timingSink: unknown;
 
+/**
+ * Times per call below this are not resolved: a batch of a million calls then reads as about
+ * nothing on the browser's coarse clock (0.1 ms), which means the JIT reduced the call to nothing
+ * worth timing. Reports give such a time as a bound and no ratio against it.
+ */
+export const RESOLVABLE_MICROS = 0.001;
+
 export function medianMicros(fn: () => unknown, targetMillis = 60): number {
   timingSink = fn(); // warm up (and JIT)
   let batch = 1;

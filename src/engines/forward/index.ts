@@ -11,7 +11,7 @@ import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
 import { gradientFromSlots, maxRelativeError, type Gradient, type Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { medianMicros } from '../../timing.ts';
+import { medianMicros, RESOLVABLE_MICROS } from '../../timing.ts';
 import { DdxError } from '../../errors.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { forwardGradient, SweepBudgetError, sweep } from './sweep.ts';
@@ -132,15 +132,20 @@ export const forwardEngine: Engine = {
     const comparison = ctx.options.measure === false ? undefined : compare(ctx, tangent, n, operationsPerSweep);
     if (comparison) {
       const c = comparison;
+      // Below the clock's resolution a time is shown as a bound, and a ratio to it is not given.
+      const timed = (micros: number): number | string => (micros < RESOLVABLE_MICROS ? `< ${RESOLVABLE_MICROS} µs` : round(micros));
+      const fTimed = c.f_micros >= RESOLVABLE_MICROS;
+      const ratio = (micros: number) => (fTimed ? ` (${fmt(micros / c.f_micros)}× f)` : '');
       Object.assign(cost, {
-        f_micros: round(c.f_micros),
-        sweep_micros: round(c.tangent_sweep_micros),
-        gradient_micros: round(c.tangent_gradient_micros),
-        gradient_over_f: round(c.tangent_gradient_micros / c.f_micros),
-        reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : round(c.reverse_code_micros),
+        f_micros: timed(c.f_micros),
+        sweep_micros: timed(c.tangent_sweep_micros),
+        gradient_micros: timed(c.tangent_gradient_micros),
+        gradient_over_f: fTimed ? round(c.tangent_gradient_micros / c.f_micros) : 'n/a',
+        reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : timed(c.reverse_code_micros),
       });
-      const reverseCode = c.reverse_code_micros === null ? '' : `, against ${time(c.reverse_code_micros)} for reverse mode's generated gradient function (${fmt(c.reverse_code_micros / c.f_micros)}× f), which sweeps forward once and back once whatever n is`;
-      notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep (${fmt(c.tangent_sweep_micros / c.f_micros)}× f), so ${time(c.tangent_gradient_micros)} for the gradient (${fmt(c.tangent_gradient_micros / c.f_micros)}× f)${reverseCode}.`);
+      const reverseCode = c.reverse_code_micros === null ? '' : `, against ${time(c.reverse_code_micros)} for reverse mode's generated gradient function${ratio(c.reverse_code_micros)}, which sweeps forward once and back once whatever n is`;
+      notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep${ratio(c.tangent_sweep_micros)}, so ${time(c.tangent_gradient_micros)} for the gradient${ratio(c.tangent_gradient_micros)}${reverseCode}.`);
+      if (!fTimed) notes.push(`f itself runs faster than this clock can time (under ${RESOLVABLE_MICROS} µs a call once the JIT has compiled it), so no time is given as a multiple of f.`);
       const i = c.interpreter;
       if (i) {
         Object.assign(cost, { dual_sweep_micros: round(i.dual_sweep_micros), tape_sweep_micros: round(i.tape_sweep_micros), tape_length: i.tape_length });
@@ -243,6 +248,7 @@ function quickMicros(fn: () => unknown): number {
 }
 
 function time(micros: number): string {
+  if (micros < RESOLVABLE_MICROS) return `under ${RESOLVABLE_MICROS} µs`;
   return micros >= 1000 ? `${fmt(micros / 1000)} ms` : `${fmt(micros)} µs`;
 }
 
