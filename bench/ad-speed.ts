@@ -364,6 +364,13 @@ export async function runAdSpeed(): Promise<void> {
     }
     targets.push(`${c.name} n=${c.n}: ${parts.join('; ')}`);
   }
+  // Linear growth: from each Rosenbrock size to the next (10x the inputs), each reverse view's time
+  // should grow about 10x too.
+  const sizes = results.filter((r) => r.c.name === 'rosenbrock');
+  for (const method of ['reverse (generated)', 'reverse (tape)'] as const) {
+    const steps = sizes.slice(1).map((r, i) => `${fmtRatio(r.cells[method].micros! / sizes[i].cells[method].micros!)} (n ${sizes[i].c.n} → ${r.c.n})`);
+    targets.push(`rosenbrock, ${method} time growth per 10× n (target: about 10×, linear): ${steps.join(', ')}`);
+  }
   console.log(`\nTargets (issue 4):\n${targets.join('\n')}`);
   console.log(`\nad-speed took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
