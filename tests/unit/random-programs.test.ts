@@ -67,7 +67,7 @@ const program: fc.Arbitrary<string> = fc.array(statement, { minLength: 2, maxLen
     '  return u * Math.sin(v) + v;',
     '}',
     'function f(x, y, a) {',
-    '  let s = x * y;',
+    '  let s = x * y + a[0];',
     ...body.map((b) => `  ${b}`),
     '  return s;',
     '}',

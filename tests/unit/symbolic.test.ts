@@ -186,6 +186,17 @@ describe('symbolic: derivation steps (data for the steps view)', () => {
   });
 });
 
+describe('symbolic: a removable singularity left by simplification', () => {
+  it('at (0, 0) the simplified form is 0/0, so the value is the unsimplified derivative\'s, with a note', () => {
+    // Found by the random-program test. s starts as x y, and every step is a smooth function of s,
+    // so d/dx = y g'(x y) and d/dy = x g'(x y): both exactly 0 at (0, 0).
+    const source = 'function f(x, y) { let s = x * y; let k = 0; while (k < 3) { s = Math.sin(s + Math.exp(Math.sin(Math.sin(s * Math.sin(s) + s)))); k++; } return s; }';
+    const out = run(source, { x: 0, y: 0 });
+    expect(out.gradient).toEqual({ x: 0, y: 0 });
+    expect(out.notes.join(' ')).toMatch(/simplified derivative with respect to x is undefined at this point \(NaN: it divides by a factor that is 0 here/);
+  });
+});
+
 describe('symbolic: expression swell and the budget', () => {
   const sin8 = `function f(x) {\n  return ${'Math.sin('.repeat(8)}x${')'.repeat(8)};\n}`;
   const product10 = `function f(x) {\n  return ${Array.from({ length: 10 }, (_, i) => `(x + ${i + 1})`).join(' * ')};\n}`;

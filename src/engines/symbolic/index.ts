@@ -163,7 +163,14 @@ export const symbolicEngine: Engine = {
     if (!fFits) notes.push(`expression swell: f written out has ${fmtCount(sym.f.nodes)} nodes, over the budget of ${fmtCount(sym.budget)}: not shown`);
     if (sym.simplifyCut) notes.push('the simplifier reached its work limit: some parts are left as they were');
 
-    const values = sym.partials.map((p) => sym.evaluate(p.simplified));
+    const values = sym.partials.map((p) => {
+      const simplified = sym.evaluate(p.simplified);
+      if (Number.isFinite(simplified) || !Number.isFinite(p.raw.val)) return simplified;
+      // The simplifier may cancel a factor that is 0 at this very point (a removable singularity:
+      // X^2 / (4 X) for X / 4): the simplified form is then 0/0 here though the derivative is not.
+      notes.push(`the simplified derivative with respect to ${p.slot.name} is undefined at this point (${simplified}: it divides by a factor that is 0 here, which simplification left in); its value here is the unsimplified derivative's, ${p.raw.val}`);
+      return p.raw.val;
+    });
     sym.partials.forEach((p, i) => {
       // The raw derivative's own float value is a free cross-check on the simplifier.
       const a = values[i], b = p.raw.val;
