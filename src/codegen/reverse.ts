@@ -423,6 +423,10 @@ class ReverseGenerator {
       let m = list.length;
       for (let j = k + 1; j < list.length; j++) if (this.modifiesAny(list[j], operands)) { m = j; break; }
       for (let j = m; j < list.length; j++) if (readsVar(list[j], s.name)) return;
+      // An operand recomputed itself holds the next iteration's value until its own recomputation
+      // (recomputing sets it, it does not restore it): t's recomputation must not come first.
+      // Plans at the same place go in body order, operands first.
+      for (const plan of plans.values()) if (operands.has(this.rep(plan.name)) && plan.before < m - 1) return;
       plans.set(k, { name: s.name, value: s.value, before: m - 1 });
     });
     return plans;
