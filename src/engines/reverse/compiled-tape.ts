@@ -1,14 +1,15 @@
 // Autograd's tape, compiled. f's normal form (normalize.ts: helpers inlined, no jumps) becomes
 // JavaScript that computes f over plain numbers and, for every primitive applied to a recorded
-// value, appends a record to reused arrays: the recording site (which gives the operation and the
-// place in the source), the records of its arguments, the local partial derivative with respect
-// to each recorded argument, and its value. The partials are written as code once per site from
-// the rules table (dy/dx_i, specialised to the site: `x ** 2` records 2 * x), so the backward
+// value, appends a record to one reused array: the recording site (which gives the operation and
+// the place in the source), the records of its arguments, the local partial derivative with respect
+// to each recorded argument, and its value. The partials are written as code once per site from the
+// rules table (dy/dx_i, specialised to the site: `x ** 2` records 2 * x; a partial that is a number,
+// as add's 1 or `100 * x`'s 100, is kept by the site rather than by every record), so the backward
 // sweep is the same multiply-accumulate for every operation, bx_i += by * dy/dx_i, with the same
-// arithmetic as the foundation's Tape over the interpreter; only a helper call is recorded ahead
-// of the expression around it (it is inlined first).
+// arithmetic as the foundation's Tape over the interpreter; only a helper call is recorded ahead of
+// the expression around it (it is inlined first).
 
-import type { SourceLocation } from '../../errors.ts';
+import { DdxError, type SourceLocation } from '../../errors.ts';
 import { PRIMITIVES } from '../../ir/primitives.ts';
 import type { Expr, Program } from '../../ir/types.ts';
 import { applyNotation, formatNumber } from '../../ir/format.ts';
@@ -22,16 +23,33 @@ import { fold } from '../../codegen/optimize.ts';
 export const INPUT = PRIMITIVES.length;
 
 /**
- * The records, in arrays that grow and are reused by the next recording. Record k keeps its
- * integers at 4k in `I` (its site, then its arguments' records) and its numbers at 4k in `F`
- * (d1, d2, its value, its adjoint): d_i is dy/dx_i when argument i is a record, and the
- * argument's value when it is a constant (record -1, which has no adjoint). The adjoint is 0 as
- * recorded, for the backward sweep to add into: one sweep per recording.
- * Plain arrays, not typed ones: once any ArrayBuffer in the process has been detached (tsx's
- * loader does, so does transferring one to a worker), V8 checks for detachment on every typed
- * array access, which made the backward sweep half as fast again. Two arrays rather than a column
- * per field: each array a loop touches costs V8 a check per iteration, and a record's fields then
- * share a cache line.
+ * How a site keeps each of its arguments (at most two: every primitive has arity 1 or 2).
+ * NONE: no such argument, or a number written in the source (the site keeps its value);
+ * FIXED: a value that is never recorded (`x.length`, a parameter not differentiated): the
+ * record keeps its value; PARTIAL: maybe recorded, the record keeps dy/dx_i (or the argument's
+ * value when it is not recorded); CONSTANT: maybe recorded, dy/dx_i is a number the site keeps
+ * (the record keeps the argument's value when it is not recorded).
+ */
+const NONE = 0, FIXED = 1, PARTIAL = 2, CONSTANT = 3;
+
+/** Record k's slots start at 8k in F: [d1, d2, value, adjoint, site, a1, a2, -]. */
+const STRIDE = 8;
+/**
+ * The largest tape: 8 slots per record must stay a small integer (V8's arrays of doubles hold
+ * 2^27 - 1 entries at most, so this is not the binding limit in practice).
+ */
+const MAX_RECORDS = 1 << 24;
+
+/**
+ * The records, in one array that grows and is reused by the next recording. Record k keeps at
+ * 8k: d1, d2 (argument i's slot: see the site's kinds above), its value, its adjoint (0 as
+ * recorded, for the backward sweep to add into), its site (-1 for an input), and the records of
+ * its arguments a1, a2 (-1: not recorded; not written for an argument the site keeps).
+ * One plain array of doubles, not typed arrays nor an array per field: once any ArrayBuffer in the
+ * process has been detached (tsx's loader does, so does transferring one to a worker), V8 checks
+ * for detachment on every typed array access; and every array a loop touches costs V8 a check of
+ * its shape per record. The index arithmetic is written with | and << so that V8 needs no
+ * overflow checks on it, and the stride is 8 so that a record's slots are `o | i`.
  */
 export class Records {
   n = 0;
@@ -41,19 +59,23 @@ export class Records {
   firstOp = 0;
   /** Room for this many records. */
   cap = 0;
-  /** [site, a1, a2, -] per record; the site gives the operation and source place (-1: an input). */
-  I: number[] = [];
-  /** [d1, d2, value, adjoint] per record. */
   F: number[] = [];
-  /** Whether the backward sweep reached each record, where it keeps flags (see backward). */
+  /** Whether the exact backward sweep reached each record (1) or not (0). */
   reached: number[] = [];
 
   /**
    * @param siteOps the op code of each site
-   * @param siteConstants per site, the value of each argument written as a number in the source
-   * (those are not stored in the records)
+   * @param kinds per site, the kind of each argument slot (2 per site)
+   * @param numbers per site, per slot: the value of a NONE argument written in the source, or the
+   * partial of a CONSTANT one (2 per site)
+   * @param fastSweep the backward sweep compiled for these sites (see backward)
    */
-  constructor(private readonly siteOps: Uint8Array, private readonly siteConstants: (number | undefined)[][]) {
+  constructor(
+    readonly siteOps: Uint8Array,
+    readonly kinds: number[],
+    readonly numbers: number[],
+    readonly fastSweep: (F: number[], out: number, first: number) => void,
+  ) {
     this.reserve(1024);
   }
 
@@ -61,57 +83,69 @@ export class Records {
   reserve(more: number): void {
     const need = this.n + more;
     if (need <= this.cap) return;
+    if (need > MAX_RECORDS) throw new DdxError('budget', `the tape would hold more than ${MAX_RECORDS.toLocaleString('en-US')} records`);
     let size = Math.max(1024, 2 * this.cap);
     while (size < need) size *= 2;
-    const { I, F, reached } = this;
-    // Small integers in I and reached, doubles in F (0.5: a double from the start).
-    while (I.length < 4 * size) { I.push(0); F.push(0.5); }
+    const { F, reached } = this;
+    // Doubles from the start (0.5), small integers in reached.
+    while (F.length < STRIDE * size) F.push(0.5);
     while (reached.length < size) reached.push(0);
     this.cap = size;
   }
 
+  /** Appends one input record; returns its id. */
+  input(value: number): number {
+    if (this.n >= this.cap) this.reserve(1);
+    const k = this.n++;
+    const o = k << 3, F = this.F;
+    F[o | 2] = value; F[o | 3] = 0; F[o | 4] = -1;
+    return k;
+  }
+
   /** Appends one input record per value; returns the first one's id (they are consecutive). */
   inputs(values: ArrayLike<number>): number {
-    this.reserve(values.length);
-    const first = this.n;
-    const { I, F } = this;
-    for (let j = 0, o = 4 * first; j < values.length; j++, o += 4) {
-      I[o] = -1; I[o + 1] = -1; I[o + 2] = -1; F[o + 2] = values[j]; F[o + 3] = 0;
+    const count = values.length;
+    this.reserve(count);
+    const first = this.n, F = this.F;
+    for (let j = 0, o = first << 3; j < count; j++, o = (o + 8) | 0) {
+      F[o | 2] = values[j]; F[o | 3] = 0; F[o | 4] = -1;
     }
-    this.n = first + values.length;
+    this.n = first + count;
     return first;
   }
 
   /** The recording site of record k (-1 for an input). */
   site(k: number): number {
-    return this.I[4 * k];
+    return this.F[STRIDE * k + 4];
   }
 
   /** The op code of record k (INPUT for an input). */
   op(k: number): number {
-    const s = this.I[4 * k];
+    const s = this.site(k);
     return s < 0 ? INPUT : this.siteOps[s];
   }
 
   value(k: number): number {
-    return this.F[4 * k + 2];
+    return this.F[STRIDE * k + 2];
   }
 
-  /** The adjoint of record k after the backward sweep (meaningless where it did not reach). */
+  /** The adjoint slot of record k after a backward sweep (meaningless where it did not reach). */
   adjoint(k: number): number {
-    return this.F[4 * k + 3];
+    return this.F[STRIDE * k + 3];
   }
 
   /** The record of argument i (0 or 1) of record k, -1 for a constant. */
   argRecord(k: number, i: number): number {
-    return this.I[4 * k + 1 + i];
+    const kind = this.kinds[2 * this.site(k) + i];
+    return kind === PARTIAL || kind === CONSTANT ? this.F[STRIDE * k + 5 + i] : -1;
   }
 
   /** The value of argument i (0 or 1) of record k, recorded or constant. */
   arg(k: number, i: number): number {
-    const a = this.I[4 * k + 1 + i];
-    if (a >= 0) return this.F[4 * a + 2];
-    return this.siteConstants[this.I[4 * k]]?.[i] ?? this.F[4 * k + i];
+    const s = this.site(k);
+    if (this.kinds[2 * s + i] === NONE) return this.numbers[2 * s + i];
+    const a = this.argRecord(k, i);
+    return a >= 0 ? this.value(a) : this.F[STRIDE * k + i];
   }
 }
 
@@ -139,6 +173,8 @@ export interface CompiledTape {
   siteOps: Uint8Array;
   /** The recording function's JavaScript (for inspection). */
   source: string;
+  /** The fast backward sweep's JavaScript (for inspection). */
+  sweepSource: string;
   params: { name: string; type: 'num' | 'arr' }[];
 }
 
@@ -162,18 +198,32 @@ const codeField: Field<GExpr> = {
   ge: (a, b) => ({ k: 'cond', test: { k: 'compare', op: '>=', a, b }, then: { k: 'num', value: 1 }, else: { k: 'num', value: 0 } }),
 };
 
-/** The record arrays as locals of the recording function (user names never contain `$`). */
-const ARRAYS = '$I = $T.I, $F = $T.F';
+/** The record array as a local of the recording function (user names never contain `$`). */
+const ARRAYS = '$F = $T.F';
 
 /** An operand of a primitive: its value as code, its record id as code ('-1' for none). */
 interface Operand { v: string; id: string; g: GExpr }
+
+/** How a site keeps one argument (see NONE ... CONSTANT), with the number it keeps, if any. */
+interface Slot { kind: number; number: number; partial?: string }
+
+/** A number as a JavaScript operand of `*`. */
+const literal = (c: number) => { const t = formatNumber(c, 'js').text; return t.startsWith('-') ? `(${t})` : t; };
+
+/** Argument i's adjoint contribution, bar * partial, as code (exactly: bar * 1 is bar, bar * -1 is -bar). */
+function contribution(slot: Slot, i: number): string {
+  if (slot.kind === PARTIAL) return `bar * F[o${i ? ' | 1' : ''}]`;
+  if (slot.number === 1) return 'bar';
+  if (slot.number === -1) return '-bar';
+  return `bar * ${literal(slot.number)}`;
+}
 
 class TapeCompiler {
   private lines: string[] = [];
   private temps = 0;
   private sites: (SourceLocation | undefined)[] = [];
   private siteOps: number[] = [];
-  private siteConstants: (number | undefined)[][] = [];
+  private siteSlots: Slot[][] = [];
   /** Kink tests the recording code calls, by op code. */
   private kinkOps = new Set<number>();
   /** The straight-line run being emitted: where its room check goes, how many records it can make. */
@@ -184,14 +234,15 @@ class TapeCompiler {
   compile(): CompiledTape {
     const nf = this.nf;
     const locals = [...nf.types.keys()].filter((n) => !nf.params.some((p) => p.name === n));
-    const params = nf.params.map((p) => p.name);
     // Arrays f writes into are copied, so that the caller's stay as they were.
     let writes = false;
     walkNStmts(nf.body, (s) => { if (s.k === 'setIndex') writes = true; });
+    // The arguments come in one array, each value followed by its record id(s).
     const head = [
       `"use strict";`,
-      `return function record($T, $K, ${params.map((p) => `${p}, ${p}$`).join(', ')}) {`,
+      `return function record($T, $K, $A) {`,
       `  let $n = $T.n, $cap = $T.cap, ${ARRAYS};`,
+      ...(nf.params.length ? [`  let ${nf.params.map((p, i) => `${p.name} = $A[${2 * i}], ${p.name}$ = $A[${2 * i + 1}]`).join(', ')};`] : []),
       ...(locals.length ? [`  let ${locals.map((n) => (nf.types.get(n) === 'arr' ? `${n}, ${n}$` : `${n} = 0, ${n}$ = -1`)).join(', ')};`] : []),
     ];
     this.openRun('  ');
@@ -202,16 +253,24 @@ class TapeCompiler {
     const body = [...head, ...this.lines, `  $T.n = $n;`, `  $T.out = ${nf.result}$;`, `  return ${nf.result};`, `};`].join('\n');
     const kinkNames = [...this.kinkOps].map((code) => `$kink_${PRIMITIVES[code]}`);
     const kinkTests = [...this.kinkOps].map((code) => RULES[PRIMITIVES[code]].kink!.at);
-    const run = new Function(...kinkNames, body)(...kinkTests) as (...a: unknown[]) => number;
+    const run = new Function(...kinkNames, body)(...kinkTests) as ($T: Records, $K: Uint8Array, $A: unknown[]) => number;
+    const sweepSource = this.sweepSource();
+    const fastSweep = new Function(sweepSource)() as Records['fastSweep'];
     const siteOps = Uint8Array.from(this.siteOps);
-    const records = new Records(siteOps, this.siteConstants);
+    const kinds: number[] = [], numbers: number[] = [];
+    for (const slots of this.siteSlots) {
+      for (let i = 0; i < 2; i++) { kinds.push(slots[i]?.kind ?? NONE); numbers.push(slots[i]?.number ?? 0); }
+    }
+    const records = new Records(siteOps, kinds, numbers, fastSweep);
     const kinked = new Uint8Array(this.sites.length);
-    const kinds = nf.params.map((p) => p.type);
+    const kinds0 = nf.params.map((p) => p.type);
     const idCache: (number[] | undefined)[] = [];
+    const callArgs: unknown[] = new Array(2 * nf.params.length).fill(0);
     return {
       sites: this.sites,
       siteOps,
       source: body,
+      sweepSource,
       params: nf.params.map((p) => ({ name: p.name, type: p.type })),
       record(args, wrt) {
         // One set of buffers per compiled function, reused: the tape is read before the next run.
@@ -219,10 +278,9 @@ class TapeCompiler {
         records.out = -1;
         kinked.fill(0);
         const inputs: { first: number; count: number }[] = [];
-        const callArgs: unknown[] = [];
         for (let i = 0; i < args.length; i++) {
           const a = args[i];
-          if (kinds[i] === 'arr') {
+          if (kinds0[i] === 'arr') {
             const values = a as number[];
             const first = wrt[i] ? records.inputs(values) : -1;
             inputs.push(wrt[i] ? { first, count: values.length } : { first: 0, count: 0 });
@@ -234,28 +292,65 @@ class TapeCompiler {
               for (let j = 0; j < ids.length; j++) ids[j] = wrt[i] ? first + j : -1;
               if (!writes) idCache[i] = ids;
             }
-            callArgs.push(writes ? values.slice() : values, ids);
+            callArgs[2 * i] = writes ? values.slice() : values;
+            callArgs[2 * i + 1] = ids;
           } else {
-            const id = wrt[i] ? records.inputs([a as number]) : -1;
+            const id = wrt[i] ? records.input(a as number) : -1;
             inputs.push(wrt[i] ? { first: id, count: 1 } : { first: 0, count: 0 });
-            callArgs.push(a, id);
+            callArgs[2 * i] = a;
+            callArgs[2 * i + 1] = id;
           }
         }
         records.firstOp = records.n;
-        const value = run(records, kinked, ...callArgs);
+        const value = run(records, kinked, callArgs);
+        // The arrays are not kept past the call.
+        callArgs.fill(0);
         return { records, out: records.out, value, inputs, kinked };
       },
     };
+  }
+
+  /**
+   * The fast backward sweep, one case per site: each recorded argument's adjoint slot gets
+   * bar * partial added, the partial read from the record or written in as the site's number.
+   * Every record from the output down is swept, reached or not (see backward).
+   */
+  private sweepSource(): string {
+    // Sites with the same code share a case (every x ** 2 is one case).
+    const bodies = new Map<string, number[]>();
+    this.siteSlots.forEach((slots, s) => {
+      const recorded = slots.map((slot, i) => ({ slot, i })).filter(({ slot }) => slot.kind === PARTIAL || slot.kind === CONSTANT);
+      const adds = recorded.map(({ slot, i }) => {
+        const add = `F[(j << 3) | 3] += ${contribution(slot, i)};`;
+        // A record exists when one of its arguments is recorded: a lone candidate always is.
+        return `j = F[o | ${5 + i}] | 0; ${recorded.length > 1 ? `if (j >= 0) ${add}` : add}`;
+      });
+      const body = adds.join(' ');
+      bodies.set(body, [...(bodies.get(body) ?? []), s]);
+    });
+    const cases = [...bodies].map(([body, sites]) => `      ${sites.map((s) => `case ${s}:`).join(' ')} ${body} break;`);
+    return [
+      `"use strict";`,
+      `return function sweep(F, out, first) {`,
+      `  for (let o = out << 3, end = first << 3; o >= end; o = (o - 8) | 0) {`,
+      `    const bar = F[o | 3];`,
+      `    let j = 0;`,
+      `    switch (F[o | 4] | 0) {`,
+      ...cases,
+      `    }`,
+      `  }`,
+      `};`,
+    ].join('\n');
   }
 
   private temp(): string {
     return `$${this.temps++}`;
   }
 
-  private site(loc: SourceLocation | undefined, code: number, constants: (number | undefined)[]): number {
+  private site(loc: SourceLocation | undefined, code: number, slots: Slot[]): number {
     this.sites.push(loc);
     this.siteOps.push(code);
-    this.siteConstants.push(constants);
+    this.siteSlots.push(slots);
     return this.sites.length - 1;
   }
 
@@ -392,24 +487,32 @@ class TapeCompiler {
     if (live.length === 0) return { v: t, id: '-1', g: { k: 'var', name: t } };
 
     const code = PRIMITIVES.indexOf(e.op);
-    // A number written in the source is the same at every run: the site keeps it, not the records.
-    const site = this.site(e.loc, code, e.args.map((a) => (a.k === 'num' ? a.value : undefined)));
-    this.run!.records++;
     const partials = rule.partials(codeField, args.map((a) => a.g), { k: 'var', name: t });
-    // Argument i's slot: its partial when it is recorded, else its value (for the tape view),
-    // but for a number written in the source, which the site keeps.
-    const slot = (i: number): string | null => {
-      const a = args[i];
-      if (e.args[i].k === 'num') return null;
-      if (a.id === '-1') return a.v;
-      const partial = printExpr(partials[i]);
-      return live.length === 1 ? partial : `${a.id} >= 0 ? ${partial} : ${a.v}`;
-    };
+    // What the site keeps and what each record keeps, per argument.
+    const slots: Slot[] = args.map((a, i) => {
+      const arg = e.args[i];
+      // A number written in the source is the same at every run: the site keeps it.
+      if (arg.k === 'num') return { kind: NONE, number: arg.value };
+      if (a.id === '-1') return { kind: FIXED, number: 0 };
+      const p = partials[i];
+      return p.k === 'num' ? { kind: CONSTANT, number: p.value } : { kind: PARTIAL, number: 0, partial: printExpr(p) };
+    });
+    const site = this.site(e.loc, code, slots);
+    this.run!.records++;
     const at = `${t}$`;
-    // Record k's slots start at 4k in both arrays.
-    const stores = [`${at} = $n++;`, `const $o = 4 * ${at};`, `$I[$o] = ${site};`, `$I[$o + 1] = ${args[0].id};`, `$I[$o + 2] = ${args[1]?.id ?? '-1'};`];
-    args.forEach((_, i) => { const d = slot(i); if (d !== null) stores.push(`$F[$o${i ? ' + 1' : ''}] = ${d};`); });
-    stores.push(`$F[$o + 2] = ${t};`, `$F[$o + 3] = 0;`);
+    // Record k's slots are 8k | i (see Records).
+    const stores = [`const $o = $n << 3; ${at} = $n; $n = ($n + 1) | 0;`, `$F[$o | 4] = ${site};`];
+    slots.forEach((slot, i) => {
+      const a = args[i];
+      const d = `$F[$o${i ? ' | 1' : ''}]`;
+      if (slot.kind === FIXED) stores.push(`${d} = ${a.v};`);
+      if (slot.kind !== PARTIAL && slot.kind !== CONSTANT) return;
+      stores.push(`$F[$o | ${5 + i}] = ${a.id};`);
+      // The partial when the argument is recorded, else its value (for the tape view).
+      if (slot.kind === PARTIAL) stores.push(live.length === 1 ? `${d} = ${slot.partial};` : `${d} = ${a.id} >= 0 ? ${slot.partial} : ${a.v};`);
+      else if (live.length > 1) stores.push(`if (${a.id} < 0) ${d} = ${a.v};`);
+    });
+    stores.push(`$F[$o | 2] = ${t};`, `$F[$o | 3] = 0;`);
     if (rule.kink) {
       this.kinkOps.add(code);
       stores.push(`if ($kink_${e.op}(${args.map((a) => a.v).join(', ')})) $K[${site}] = 1;`);
@@ -426,101 +529,70 @@ class TapeCompiler {
 
 // ---- the backward sweep -----------------------------------------------------------------------
 
-/** Whether the backward sweep reached each record (its adjoint is in the records). */
+/** Whether the exact backward sweep reached each record (its adjoint is in the records). */
 export class Reached {
-  /**
-   * @param records what was swept
-   * @param out the output record: none after it is reached
-   * @param flagged below this record the flags hold; at and above it, a record was reached
-   * exactly when its adjoint is not zero
-   */
-  constructor(private readonly records: Records, private readonly out: number, private readonly flagged: number) {}
+  constructor(private readonly records: Records, private readonly out: number) {}
 
   has(k: number): boolean {
-    if (k > this.out) return false;
-    return k < this.flagged ? this.records.reached[k] === 1 : this.records.F[4 * k + 3] !== 0;
+    return k <= this.out && this.records.reached[k] === 1;
   }
 }
 
 /**
- * The backward sweep, once per recording: adds the adjoints into the records' adjoint slots.
- * From the output record down, each reached record adds bar * partial into the adjoint of each
- * recorded argument: the first contribution is stored, later ones added, as the foundation's Tape
- * does. One multiply-add per argument, whatever the operation: the partials were worked out when
- * the record was made.
- * While no adjoint has come to zero, a record is reached exactly when its adjoint is not zero, so
- * the sweep runs without reached flags; from the first zero on (a max that passed over one
- * argument, a cancellation) it keeps flags, so that a reached zero still passes its 0 * partial on
- * (NaN where the partial is infinite) exactly as the foundation's Tape does.
+ * The fast backward sweep: adds every record's adjoint times its partials into its arguments'
+ * adjoint slots, from the output record down, reached or not, with no test of its own. Its
+ * gradient is the exact sweep's (`backward`) when no input's adjoint comes out zero or NaN: the
+ * caller reads them, and runs `backward` instead when one does. Why that suffices: a record the output does not reach holds 0 (±0), so it passes on ±0 * partial,
+ * which is ±0 and changes no sum that is not zero, or NaN where the partial is infinite or NaN;
+ * and NaN, once made, reaches some input (every record leads down to one). So when no input's
+ * adjoint is zero or NaN, each is the sum of the same contributions, in the same order, as in the
+ * exact sweep, give or take zeros, which do not change a sum that is not zero.
+ */
+export function backwardFast(records: Records, out: number, seed: number): void {
+  if (out < 0) return;
+  records.F[STRIDE * out + 3] = seed;
+  records.fastSweep(records.F, out, records.firstOp);
+}
+
+/**
+ * The exact backward sweep, the foundation's Tape's: from the output record down, each reached
+ * record adds bar * partial into the adjoint of each recorded argument, the first contribution
+ * stored and later ones added, so a reached zero still passes its 0 * partial on (NaN where the
+ * partial is infinite) and an unreached record passes nothing on. One multiply-add per argument,
+ * whatever the operation: the partials were worked out when the record was made (or are the site's).
  */
 export function backward(records: Records, out: number, seed: number): Reached {
-  if (out < 0) return new Reached(records, out, 0);
-  const { I, F, reached } = records;
-  F[4 * out + 3] = seed;
-  // The fast sweep stops after the first record that gives an adjoint a zero sum (-1: none did).
-  const stopped = seed === 0 ? out + 1 : SWEEPS.fast(I, F, out, records.firstOp);
-  if (stopped < 0) return new Reached(records, out, 0);
-  // From there on, reached is kept in flags. Below that record, a record has been reached so far
-  // when its adjoint is not zero, or when it is an argument of that record (given a zero).
-  for (let i = 0; i < stopped; i++) reached[i] = F[4 * i + 3] === 0 ? 0 : 1;
-  if (seed === 0) reached[out] = 1;
-  else {
-    const j1 = I[4 * stopped + 1], j2 = I[4 * stopped + 2];
-    if (j1 >= 0) reached[j1] = 1;
-    if (j2 >= 0) reached[j2] = 1;
-  }
-  SWEEPS.flagged(I, F, reached, stopped - 1, records.firstOp);
-  return new Reached(records, out, stopped);
+  if (out < 0) return new Reached(records, out);
+  const { F, reached } = records;
+  reached.fill(0, 0, out + 1);
+  reached[out] = 1;
+  F[STRIDE * out + 3] = seed;
+  SWEEPS.exact(F, reached, records.kinds, records.numbers, out, records.firstOp);
+  return new Reached(records, out);
 }
 
 /**
- * The two sweeps, compiled from source text at run time like the recording functions, so that
- * V8 compiles them the same way however this module itself was loaded (under tsx, a function
- * from this file ran its loop a quarter slower).
+ * The exact sweep, compiled from source text at run time like the recording functions, so that V8
+ * compiles it the same way however this module itself was loaded (under tsx, a function from this
+ * file ran its loop a quarter slower). It reads each site's argument kinds (2: the record keeps the
+ * partial, 3: the site keeps it) and numbers from two small tables.
  */
 const SWEEPS = new Function(`"use strict";
-  // While no adjoint has come to zero, a record was reached exactly when its adjoint is not 0.
-  // 0 + c is c, so a first contribution needs no test of its own, unless it is -0 (0 + -0 is +0):
-  // a zero sum stops the sweep, and the contribution itself is stored as the foundation does.
-  function fast(I, F, out, first) {
-    for (let k = out, o = 4 * out; k >= first; k--, o -= 4) {
-      const bar = F[o + 3];
-      if (bar === 0) continue;
-      let zero = false;
-      let j = I[o + 1];
-      if (j >= 0) {
-        const q = 4 * j + 3, prior = F[q], c = bar * F[o], sum = prior + c;
-        F[q] = sum;
-        if (sum === 0) { zero = true; if (prior === 0) F[q] = c; }
-      }
-      j = I[o + 2];
-      if (j >= 0) {
-        const q = 4 * j + 3, prior = F[q], c = bar * F[o + 1], sum = prior + c;
-        F[q] = sum;
-        if (sum === 0) { zero = true; if (prior === 0) F[q] = c; }
-      }
-      if (zero) return k;
-    }
-    return -1;
-  }
-  // With flags: a reached zero passes its 0 * partial on (NaN where the partial is infinite).
-  function flagged(I, F, reached, from, first) {
-    for (let k = from, o = 4 * from; k >= first; k--, o -= 4) {
-      if (reached[k] === 0) continue;
-      const bar = F[o + 3];
-      let j = I[o + 1];
-      if (j >= 0) {
-        const c = bar * F[o];
-        if (reached[j] === 0) { F[4 * j + 3] = c; reached[j] = 1; } else F[4 * j + 3] += c;
-      }
-      j = I[o + 2];
-      if (j >= 0) {
-        const c = bar * F[o + 1];
-        if (reached[j] === 0) { F[4 * j + 3] = c; reached[j] = 1; } else F[4 * j + 3] += c;
+  function exact(F, R, kinds, numbers, out, first) {
+    for (let k = out, o = out << 3; k >= first; k = (k - 1) | 0, o = (o - 8) | 0) {
+      if (R[k] === 0) continue;
+      const bar = F[o | 3], s = F[o | 4] << 1;
+      for (let i = 0; i < 2; i++) {
+        const kind = kinds[s | i];
+        if (kind < ${PARTIAL}) continue;
+        const j = F[o | (5 + i)] | 0;
+        if (j < 0) continue;
+        const c = bar * (kind === ${PARTIAL} ? F[o | i] : numbers[s | i]);
+        const q = (j << 3) | 3;
+        if (R[j] === 0) { F[q] = c; R[j] = 1; } else F[q] += c;
       }
     }
   }
-  return { fast, flagged };`)() as {
-  fast: (I: number[], F: number[], out: number, first: number) => number;
-  flagged: (I: number[], F: number[], reached: number[], from: number, first: number) => void;
+  return { exact };`)() as {
+  exact: (F: number[], R: number[], kinds: number[], numbers: number[], out: number, first: number) => void;
 };

@@ -12,7 +12,7 @@ import { PRIMITIVES } from '../../ir/primitives.ts';
 import { mainFn, type Program, type Stmt } from '../../ir/types.ts';
 import type { Gradient, Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { backward, compileTape, INPUT, type Reached, type Records } from './compiled-tape.ts';
+import { backward, backwardFast, compileTape, INPUT, type Reached, type Records } from './compiled-tape.ts';
 
 export interface Span { line: number; column: number; endLine: number; endColumn: number }
 
@@ -59,19 +59,23 @@ export function runTape(program: Program, at: Point, wrt: string[], maxNodes = 5
   const differentiated: boolean[] = [];
   for (const p of params) { args.push(at[p.name]); differentiated.push(wrt.includes(p.name)); }
   const { records, out, value, inputs, kinked } = tape.record(args, differentiated);
-  const reached = backward(records, out, 1);
+  // The tape view needs to know which records the sweep reached: the exact sweep keeps flags. The
+  // gradient alone takes the fast sweep, and the exact one when the fast one cannot stand for it.
+  let reached: Reached | null = null;
+  if (maxNodes > 0) reached = backward(records, out, 1);
+  else backwardFast(records, out, 1);
+  let gradient = gradientOf(records, params, differentiated, inputs, reached);
+  if (!gradient) {
+    reached = backward(records, out, 1);
+    gradient = gradientOf(records, params, differentiated, inputs, reached)!;
+  }
 
-  const gradient: Gradient = {};
+  // Labels only for the inputs that are exported.
   const labels: string[] = [];
-  for (let i = 0; i < params.length; i++) {
+  for (let i = 0; i < params.length && labels.length < maxNodes; i++) {
     if (!differentiated[i]) continue;
     const p = params[i];
-    const { first, count } = inputs[i];
-    const values = new Array<number>(count);
-    for (let j = 0; j < count; j++) values[j] = reached.has(first + j) ? records.adjoint(first + j) : 0;
-    gradient[p.name] = p.type === 'arr' ? values : values[0];
-    // Labels only for the inputs that are exported.
-    for (let j = 0; j < count && labels.length < maxNodes; j++) labels.push(p.type === 'arr' ? `${p.name}[${j}]` : p.name);
+    for (let j = 0; j < inputs[i].count && labels.length < maxNodes; j++) labels.push(p.type === 'arr' ? `${p.name}[${j}]` : p.name);
   }
 
   // Kinks: the sites where an operation was evaluated exactly where its derivative does not exist
@@ -126,7 +130,29 @@ function loopPlaces(program: Program): Set<string> {
   return places;
 }
 
-function exportTape(records: Records, out: number, reached: Reached, sites: (SourceLocation | undefined)[],
+/**
+ * The inputs' adjoints as a Gradient. After the exact sweep (`reached`), an input it did not reach
+ * has 0; after the fast sweep, null when an adjoint is zero or NaN (the exact sweep must decide).
+ */
+function gradientOf(records: Records, params: { name: string; type: 'num' | 'arr' }[], differentiated: boolean[],
+  inputs: { first: number; count: number }[], reached: Reached | null): Gradient | null {
+  const gradient: Gradient = {};
+  for (let i = 0; i < params.length; i++) {
+    if (!differentiated[i]) continue;
+    const { first, count } = inputs[i];
+    const values = new Array<number>(count);
+    for (let j = 0; j < count; j++) {
+      if (reached) { values[j] = reached.has(first + j) ? records.adjoint(first + j) : 0; continue; }
+      const g = records.adjoint(first + j);
+      if (g === 0 || g !== g) return null;
+      values[j] = g;
+    }
+    gradient[params[i].name] = params[i].type === 'arr' ? values : values[0];
+  }
+  return gradient;
+}
+
+function exportTape(records: Records, out: number, reached: Reached | null, sites: (SourceLocation | undefined)[],
   labels: string[], fnLoc: SourceLocation | undefined, maxNodes: number): TapeView {
   const length = records.n;
   const exported = Math.min(length, maxNodes);
@@ -137,7 +163,7 @@ function exportTape(records: Records, out: number, reached: Reached, sites: (Sou
     const code = records.op(id);
     const isInput = code === INPUT;
     nodes.push({
-      id, op: isInput ? 'input' : PRIMITIVES[code], value: records.value(id), adjoint: reached.has(id) ? records.adjoint(id) : 0,
+      id, op: isInput ? 'input' : PRIMITIVES[code], value: records.value(id), adjoint: reached!.has(id) ? records.adjoint(id) : 0,
       span: span(isInput ? fnLoc : sites[records.site(id)]),
       ...(isInput ? { label: labels[input++] } : {}),
     });
@@ -160,6 +186,6 @@ function exportTape(records: Records, out: number, reached: Reached, sites: (Sou
   const forward: number[] = [];
   for (let id = 0; id < exported; id++) forward.push(id);
   const backwardOrder: number[] = [];
-  for (let id = Math.min(out, exported - 1); id >= 0; id--) if (reached.has(id)) backwardOrder.push(id);
+  for (let id = Math.min(out, exported - 1); id >= 0; id--) if (reached!.has(id)) backwardOrder.push(id);
   return { nodes, edges, order: { forward, backward: backwardOrder }, length, ...(exported < length ? { truncated: true } : {}) };
 }
