@@ -183,7 +183,16 @@ const cache = new WeakMap<Program, CompiledTape>();
 export function compileTape(program: Program): CompiledTape {
   let compiled = cache.get(program);
   if (!compiled) {
-    compiled = new TapeCompiler(normalize(program)).compile();
+    const nf = normalize(program);
+    // Which scalar variables can hold a recorded value: the parameters, and whatever is assigned
+    // one, until nothing more is (a loop counter never is, and needs no record id nor tests).
+    let recorded = new Set(nf.params.filter((p) => p.type === 'num').map((p) => p.name));
+    for (;;) {
+      const compiler = new TapeCompiler(nf, recorded);
+      const more = compiler.emit();
+      if ([...more].every((n) => recorded.has(n))) { compiled = compiler.compile(); break; }
+      recorded = new Set([...recorded, ...more]);
+    }
     cache.set(program, compiled);
   }
   return compiled;
@@ -229,7 +238,24 @@ class TapeCompiler {
   /** The straight-line run being emitted: where its room check goes, how many records it can make. */
   private run: { at: number; indent: string; records: number } | null = null;
 
-  constructor(private nf: NFunction) {}
+  /** Scalars assigned a value that can be recorded, in this emission. */
+  private assignedRecorded = new Set<string>();
+
+  /** @param recorded the scalar variables that can hold a recorded value (the others need no id) */
+  constructor(private nf: NFunction, private recorded: Set<string>) {}
+
+  /** Emits the recording code; returns the scalars it found assigned a value that can be recorded. */
+  emit(): Set<string> {
+    this.openRun('  ');
+    this.block(this.nf.body, '  ');
+    this.closeRun();
+    return this.assignedRecorded;
+  }
+
+  /** A variable's record id as code. */
+  private idOf(name: string): string {
+    return this.nf.types.get(name) === 'arr' || this.recorded.has(name) ? `${name}$` : '-1';
+  }
 
   compile(): CompiledTape {
     const nf = this.nf;
@@ -237,20 +263,18 @@ class TapeCompiler {
     // Arrays f writes into are copied, so that the caller's stay as they were.
     let writes = false;
     walkNStmts(nf.body, (s) => { if (s.k === 'setIndex') writes = true; });
+    const local = (n: string) => (nf.types.get(n) === 'arr' ? `${n}, ${n}$` : this.recorded.has(n) ? `${n} = 0, ${n}$ = -1` : `${n} = 0`);
     // The arguments come in one array, each value followed by its record id(s).
     const head = [
       `"use strict";`,
       `return function record($T, $K, $A) {`,
       `  let $n = $T.n, $cap = $T.cap, ${ARRAYS};`,
       ...(nf.params.length ? [`  let ${nf.params.map((p, i) => `${p.name} = $A[${2 * i}], ${p.name}$ = $A[${2 * i + 1}]`).join(', ')};`] : []),
-      ...(locals.length ? [`  let ${locals.map((n) => (nf.types.get(n) === 'arr' ? `${n}, ${n}$` : `${n} = 0, ${n}$ = -1`)).join(', ')};`] : []),
+      ...(locals.length ? [`  let ${locals.map(local).join(', ')};`] : []),
     ];
-    this.openRun('  ');
-    this.block(nf.body, '  ');
-    this.closeRun();
     // The output's record goes on the records object: an array literal after the loop, never
     // reached when V8 compiles the loop on the stack, made every call start over unoptimized.
-    const body = [...head, ...this.lines, `  $T.n = $n;`, `  $T.out = ${nf.result}$;`, `  return ${nf.result};`, `};`].join('\n');
+    const body = [...head, ...this.lines, `  $T.n = $n;`, `  $T.out = ${this.idOf(nf.result)};`, `  return ${nf.result};`, `};`].join('\n');
     const kinkNames = [...this.kinkOps].map((code) => `$kink_${PRIMITIVES[code]}`);
     const kinkTests = [...this.kinkOps].map((code) => RULES[PRIMITIVES[code]].kink!.at);
     const run = new Function(...kinkNames, body)(...kinkTests) as ($T: Records, $K: Uint8Array, $A: unknown[]) => number;
@@ -328,16 +352,22 @@ class TapeCompiler {
       const body = adds.join(' ');
       bodies.set(body, [...(bodies.get(body) ?? []), s]);
     });
-    const cases = [...bodies].map(([body, sites]) => `      ${sites.map((s) => `case ${s}:`).join(' ')} ${body} break;`);
+    const cases = [...bodies].map(([body, sites]) => `        ${sites.map((s) => `case ${s}:`).join(' ')} ${body} break;`);
+    const one = [`      bar = F[o | 3];`, `      switch (F[o | 4] | 0) {`, ...cases, `      }`];
+    // Several records per turn of the loop: each turn costs V8 a check of F's shape again (after
+    // its interrupt check), and the loop is otherwise a few instructions per record.
+    const unroll = bodies.size <= 16 ? 4 : bodies.size <= 64 ? 2 : 1;
+    const turn: string[] = [];
+    for (let u = 0; u < unroll; u++) {
+      if (u) turn.push(`      o = (o - 8) | 0;`, `      if (o < end) break;`);
+      turn.push(...one);
+    }
     return [
       `"use strict";`,
       `return function sweep(F, out, first) {`,
+      `  let bar = 0, j = 0;`,
       `  for (let o = out << 3, end = first << 3; o >= end; o = (o - 8) | 0) {`,
-      `    const bar = F[o | 3];`,
-      `    let j = 0;`,
-      `    switch (F[o | 4] | 0) {`,
-      ...cases,
-      `    }`,
+      ...turn,
       `  }`,
       `};`,
     ].join('\n');
@@ -374,7 +404,8 @@ class TapeCompiler {
         case 'assign': {
           if (this.nf.types.get(s.name) === 'arr') { this.arrayAssign(s.name, s.value, indent); break; }
           const { v, id } = this.expr(s.value, indent);
-          this.lines.push(`${indent}${s.name} = ${v}; ${s.name}$ = ${id};`);
+          if (id !== '-1') this.assignedRecorded.add(s.name);
+          this.lines.push(this.recorded.has(s.name) ? `${indent}${s.name} = ${v}; ${s.name}$ = ${id};` : `${indent}${s.name} = ${v};`);
           break;
         }
         case 'setIndex': {
@@ -441,7 +472,7 @@ class TapeCompiler {
         const text = formatNumber(e.value, 'js').text;
         return { v: text.startsWith('-') ? `(${text})` : text, id: '-1', g: { k: 'num', value: e.value } };
       }
-      case 'var': return { v: e.name, id: `${e.name}$`, g: { k: 'var', name: e.name } };
+      case 'var': return { v: e.name, id: this.idOf(e.name), g: { k: 'var', name: e.name } };
       case 'index': {
         const array = (e.array as { name: string }).name;
         const { v: i } = this.expr(e.index, indent);
@@ -593,6 +624,25 @@ const SWEEPS = new Function(`"use strict";
       }
     }
   }
-  return { exact };`)() as {
+  // The adjoints of count records from first, or null at the first that is zero or NaN.
+  function gather(F, first, count) {
+    const values = new Array(count);
+    for (let j = 0, o = (first << 3) | 3; j < count; j = (j + 1) | 0, o = (o + 8) | 0) {
+      const g = F[o];
+      if (g === 0 || g !== g) return null;
+      values[j] = g;
+    }
+    return values;
+  }
+  return { exact, gather };`)() as {
   exact: (F: number[], R: number[], kinds: number[], numbers: number[], out: number, first: number) => void;
+  gather: (F: number[], first: number, count: number) => number[] | null;
 };
+
+/**
+ * After the fast sweep: the adjoints of `count` input records from `first`, or null when one is
+ * zero or NaN (then the exact sweep must decide, see backwardFast).
+ */
+export function fastAdjoints(records: Records, first: number, count: number): number[] | null {
+  return SWEEPS.gather(records.F, first, count);
+}

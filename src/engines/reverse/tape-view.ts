@@ -12,7 +12,7 @@ import { PRIMITIVES } from '../../ir/primitives.ts';
 import { mainFn, type Program, type Stmt } from '../../ir/types.ts';
 import type { Gradient, Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { backward, backwardFast, compileTape, INPUT, type Reached, type Records } from './compiled-tape.ts';
+import { backward, backwardFast, compileTape, fastAdjoints, INPUT, type Reached, type Records } from './compiled-tape.ts';
 
 export interface Span { line: number; column: number; endLine: number; endColumn: number }
 
@@ -140,12 +140,13 @@ function gradientOf(records: Records, params: { name: string; type: 'num' | 'arr
   for (let i = 0; i < params.length; i++) {
     if (!differentiated[i]) continue;
     const { first, count } = inputs[i];
-    const values = new Array<number>(count);
-    for (let j = 0; j < count; j++) {
-      if (reached) { values[j] = reached.has(first + j) ? records.adjoint(first + j) : 0; continue; }
-      const g = records.adjoint(first + j);
-      if (g === 0 || g !== g) return null;
-      values[j] = g;
+    let values: number[] | null;
+    if (reached) {
+      values = new Array<number>(count);
+      for (let j = 0; j < count; j++) values[j] = reached.has(first + j) ? records.adjoint(first + j) : 0;
+    } else {
+      values = fastAdjoints(records, first, count);
+      if (!values) return null;
     }
     gradient[params[i].name] = params[i].type === 'arr' ? values : values[0];
   }
