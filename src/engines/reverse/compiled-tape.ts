@@ -68,13 +68,13 @@ export class Records {
    * @param kinds per site, the kind of each argument slot (2 per site)
    * @param numbers per site, per slot: the value of a NONE argument written in the source, or the
    * partial of a CONSTANT one (2 per site)
-   * @param fastSweep the backward sweep compiled for these sites (see backward)
+   * @param fastSweep the backward sweep compiled for these sites, over record offsets from..to (see backwardFast)
    */
   constructor(
     readonly siteOps: Uint8Array,
     readonly kinds: number[],
     readonly numbers: number[],
-    readonly fastSweep: (F: number[], out: number, first: number) => void,
+    readonly fastSweep: (F: number[], from: number, to: number) => void,
   ) {
     this.reserve(1024);
   }
@@ -163,8 +163,8 @@ export interface Recording {
 
 export interface CompiledTape {
   /**
-   * Records f at the point. The records live in buffers reused by the next call: read them
-   * before recording again.
+   * Records f at the point. The records, and the recording that describes them, live in buffers
+   * reused by the next call: read them before recording again.
    */
   record(args: (number | number[])[], wrt: boolean[]): Recording;
   /** The source place of each site number. */
@@ -264,20 +264,35 @@ class TapeCompiler {
     let writes = false;
     walkNStmts(nf.body, (s) => { if (s.k === 'setIndex') writes = true; });
     const local = (n: string) => (nf.types.get(n) === 'arr' ? `${n}, ${n}$` : this.recorded.has(n) ? `${n} = 0, ${n}$ = -1` : `${n} = 0`);
-    // The arguments come in one array, each value followed by its record id(s).
+    // The arguments come in one array, each value followed by its record id(s). The record
+    // count and the output's record go out through variables of the enclosing function: code
+    // after the loop first runs after V8 has optimized the function during the first call, and
+    // a property store there, with no type feedback yet, throws the optimized code away (an
+    // array literal did too); a variable of an enclosing function needs no feedback. Once thrown
+    // away, the code V8 made next for the loop was often a third slower.
     const head = [
       `"use strict";`,
-      `return function record($T, $K, $A) {`,
+      `let $end = 0, $out = -1;`,
+      `return [function record($T, $K, $A) {`,
+      // Called once with no arguments, to turn a loop before the first recording (see below).
+      `  if (!$A) { let $w = 0; for (let $i = 0; $i < $K; $i = ($i + 1) | 0) $w = ($w + $i) | 0; return $w; }`,
       `  let $n = $T.n, $cap = $T.cap, ${ARRAYS};`,
       ...(nf.params.length ? [`  let ${nf.params.map((p, i) => `${p.name} = $A[${2 * i}], ${p.name}$ = $A[${2 * i + 1}]`).join(', ')};`] : []),
       ...(locals.length ? [`  let ${locals.map(local).join(', ')};`] : []),
     ];
     // The output's record goes on the records object: an array literal after the loop, never
     // reached when V8 compiles the loop on the stack, made every call start over unoptimized.
-    const body = [...head, ...this.lines, `  $T.n = $n;`, `  $T.out = ${this.idOf(nf.result)};`, `  return ${nf.result};`, `};`].join('\n');
+    const body = [...head, ...this.lines, `  $end = $n;`, `  $out = ${this.idOf(nf.result)};`, `  return ${nf.result};`,
+      `}, () => $end, () => $out];`].join('\n');
     const kinkNames = [...this.kinkOps].map((code) => `$kink_${PRIMITIVES[code]}`);
     const kinkTests = [...this.kinkOps].map((code) => RULES[PRIMITIVES[code]].kink!.at);
-    const run = new Function(...kinkNames, body)(...kinkTests) as ($T: Records, $K: Uint8Array, $A: unknown[]) => number;
+    const [run, end, out] = new Function(...kinkNames, body)(...kinkTests) as [($T: Records | null, $K: Uint8Array | number, $A: unknown[] | null) => number, () => number, () => number];
+    // V8 gives a function its type feedback slots only after it has run a while, so the first
+    // call's code before its loops (reading the arguments) ran with none, and the code optimized
+    // during that first call threw itself away at the second call's start; what V8 made instead
+    // was often a third slower. One call that only turns a loop (as long as the source) gets the
+    // slots first.
+    run(null, Math.min(body.length, 50000), null);
     const sweepSource = this.sweepSource();
     const fastSweep = new Function(sweepSource)() as Records['fastSweep'];
     const siteOps = Uint8Array.from(this.siteOps);
@@ -290,6 +305,9 @@ class TapeCompiler {
     const kinds0 = nf.params.map((p) => p.type);
     const idCache: (number[] | undefined)[] = [];
     const callArgs: unknown[] = new Array(2 * nf.params.length).fill(0);
+    // The recording's description is reused too, like the records it describes.
+    const inputs = nf.params.map(() => ({ first: 0, count: 0 }));
+    const recording: Recording = { records, out: -1, value: 0, inputs, kinked };
     return {
       sites: this.sites,
       siteOps,
@@ -301,35 +319,39 @@ class TapeCompiler {
         records.n = 0;
         records.out = -1;
         kinked.fill(0);
-        const inputs: { first: number; count: number }[] = [];
         for (let i = 0; i < args.length; i++) {
           const a = args[i];
           if (kinds0[i] === 'arr') {
             const values = a as number[];
             const first = wrt[i] ? records.inputs(values) : -1;
-            inputs.push(wrt[i] ? { first, count: values.length } : { first: 0, count: 0 });
+            inputs[i].first = wrt[i] ? first : 0;
+            inputs[i].count = wrt[i] ? values.length : 0;
             // The array's record ids: first, first + 1, ... (or -1 for each element when it is
             // not differentiated), kept for the next call when f never writes into an array.
             let ids = writes ? undefined : idCache[i];
             if (!ids || ids.length !== values.length || ids[0] !== (wrt[i] ? first : -1)) {
-              ids = new Array<number>(values.length);
-              for (let j = 0; j < ids.length; j++) ids[j] = wrt[i] ? first + j : -1;
+              // Pushed, so that V8 keeps the array packed (reads need no test for holes).
+              ids = [];
+              for (let j = 0; j < values.length; j++) ids.push(wrt[i] ? first + j : -1);
               if (!writes) idCache[i] = ids;
             }
             callArgs[2 * i] = writes ? values.slice() : values;
             callArgs[2 * i + 1] = ids;
           } else {
             const id = wrt[i] ? records.input(a as number) : -1;
-            inputs.push(wrt[i] ? { first: id, count: 1 } : { first: 0, count: 0 });
+            inputs[i].first = wrt[i] ? id : 0;
+            inputs[i].count = wrt[i] ? 1 : 0;
             callArgs[2 * i] = a;
             callArgs[2 * i + 1] = id;
           }
         }
         records.firstOp = records.n;
-        const value = run(records, kinked, callArgs);
+        recording.value = run(records, kinked, callArgs);
+        records.n = end();
+        recording.out = records.out = out();
         // The arrays are not kept past the call.
         callArgs.fill(0);
-        return { records, out: records.out, value, inputs, kinked };
+        return recording;
       },
     };
   }
@@ -364,9 +386,9 @@ class TapeCompiler {
     }
     return [
       `"use strict";`,
-      `return function sweep(F, out, first) {`,
+      `return function sweep(F, o, end) {`,
       `  let bar = 0, j = 0;`,
-      `  for (let o = out << 3, end = first << 3; o >= end; o = (o - 8) | 0) {`,
+      `  for (; o >= end; o = (o - 8) | 0) {`,
       ...turn,
       `  }`,
       `};`,
@@ -582,7 +604,9 @@ export class Reached {
 export function backwardFast(records: Records, out: number, seed: number): void {
   if (out < 0) return;
   records.F[STRIDE * out + 3] = seed;
-  records.fastSweep(records.F, out, records.firstOp);
+  // Offsets, not record numbers: arithmetic ahead of the sweep's loop would have no type feedback
+  // in the first call, as the recording's arguments had none (see TapeCompiler.compile).
+  records.fastSweep(records.F, STRIDE * out, STRIDE * records.firstOp);
 }
 
 /**

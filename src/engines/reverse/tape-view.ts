@@ -156,6 +156,7 @@ function gradientOf(records: Records, params: { name: string; type: 'num' | 'arr
 function exportTape(records: Records, out: number, reached: Reached | null, sites: (SourceLocation | undefined)[],
   labels: string[], fnLoc: SourceLocation | undefined, maxNodes: number): TapeView {
   const length = records.n;
+  if (maxNodes === 0) return { nodes: [], edges: [], order: { forward: [], backward: [] }, length, ...(length > 0 ? { truncated: true } : {}) };
   const exported = Math.min(length, maxNodes);
   const nodes: TapeNodeView[] = [];
   const edges: { from: number; to: number }[] = [];
