@@ -34,11 +34,8 @@ const NONE = 0, FIXED = 1, PARTIAL = 2, CONSTANT = 3;
 
 /** Record k's slots start at 8k in F: [d1, d2, value, adjoint, site, a1, a2, -]. */
 const STRIDE = 8;
-/**
- * The largest tape: 8 slots per record must stay a small integer (V8's arrays of doubles hold
- * 2^27 - 1 entries at most, so this is not the binding limit in practice).
- */
-const MAX_RECORDS = 1 << 24;
+/** The largest tape: V8's arrays of doubles hold 2^27 - 1 entries at most (and this is 512 MB). */
+const MAX_RECORDS = 1 << 23;
 
 /**
  * The records, in one array that grows and is reused by the next recording. Record k keeps at
@@ -86,6 +83,7 @@ export class Records {
     if (need > MAX_RECORDS) throw new DdxError('budget', `the tape would hold more than ${MAX_RECORDS.toLocaleString('en-US')} records`);
     let size = Math.max(1024, 2 * this.cap);
     while (size < need) size *= 2;
+    size = Math.min(size, MAX_RECORDS);
     const { F, reached } = this;
     // Doubles from the start (0.5), small integers in reached.
     while (F.length < STRIDE * size) F.push(0.5);
@@ -280,8 +278,6 @@ class TapeCompiler {
       ...(nf.params.length ? [`  let ${nf.params.map((p, i) => `${p.name} = $A[${2 * i}], ${p.name}$ = $A[${2 * i + 1}]`).join(', ')};`] : []),
       ...(locals.length ? [`  let ${locals.map(local).join(', ')};`] : []),
     ];
-    // The output's record goes on the records object: an array literal after the loop, never
-    // reached when V8 compiles the loop on the stack, made every call start over unoptimized.
     const body = [...head, ...this.lines, `  $end = $n;`, `  $out = ${this.idOf(nf.result)};`, `  return ${nf.result};`,
       `}, () => $end, () => $out];`].join('\n');
     const kinkNames = [...this.kinkOps].map((code) => `$kink_${PRIMITIVES[code]}`);
@@ -290,9 +286,10 @@ class TapeCompiler {
     // V8 gives a function its type feedback slots only after it has run a while, so the first
     // call's code before its loops (reading the arguments) ran with none, and the code optimized
     // during that first call threw itself away at the second call's start; what V8 made instead
-    // was often a third slower. One call that only turns a loop (as long as the source) gets the
-    // slots first.
-    run(null, Math.min(body.length, 50000), null);
+    // was often a third slower. One call that only turns a loop gets the slots first: a turn per
+    // character of source is several times what they take, and 20000 turns still fall short of
+    // what makes V8 optimize the function (50000 did).
+    run(null, Math.min(body.length, 20000), null);
     const sweepSource = this.sweepSource();
     const fastSweep = new Function(sweepSource)() as Records['fastSweep'];
     const siteOps = Uint8Array.from(this.siteOps);
@@ -302,7 +299,7 @@ class TapeCompiler {
     }
     const records = new Records(siteOps, kinds, numbers, fastSweep);
     const kinked = new Uint8Array(this.sites.length);
-    const kinds0 = nf.params.map((p) => p.type);
+    const types = nf.params.map((p) => p.type);
     const idCache: (number[] | undefined)[] = [];
     const callArgs: unknown[] = new Array(2 * nf.params.length).fill(0);
     // The recording's description is reused too, like the records it describes.
@@ -321,7 +318,7 @@ class TapeCompiler {
         kinked.fill(0);
         for (let i = 0; i < args.length; i++) {
           const a = args[i];
-          if (kinds0[i] === 'arr') {
+          if (types[i] === 'arr') {
             const values = a as number[];
             const first = wrt[i] ? records.inputs(values) : -1;
             inputs[i].first = wrt[i] ? first : 0;
@@ -595,11 +592,13 @@ export class Reached {
  * The fast backward sweep: adds every record's adjoint times its partials into its arguments'
  * adjoint slots, from the output record down, reached or not, with no test of its own. Its
  * gradient is the exact sweep's (`backward`) when no input's adjoint comes out zero or NaN: the
- * caller reads them, and runs `backward` instead when one does. Why that suffices: a record the output does not reach holds 0 (±0), so it passes on ±0 * partial,
- * which is ±0 and changes no sum that is not zero, or NaN where the partial is infinite or NaN;
- * and NaN, once made, reaches some input (every record leads down to one). So when no input's
- * adjoint is zero or NaN, each is the sum of the same contributions, in the same order, as in the
- * exact sweep, give or take zeros, which do not change a sum that is not zero.
+ * caller reads them (fastAdjoints), and runs `backward` instead when one does. Why that suffices:
+ * a record the output does not reach holds 0 (±0), so it passes on ±0 * partial, which is ±0 and
+ * changes no sum that is not zero, or NaN where the partial is infinite or NaN; and NaN, once made,
+ * reaches some input (every record leads down to one). So when no input's adjoint is zero or NaN,
+ * each is the sum of the same contributions, in the same order, as in the exact sweep, give or
+ * take zeros, which do not change a sum that is not zero. The tape view needs to know which
+ * records were reached, which this sweep does not tell: it takes the exact one.
  */
 export function backwardFast(records: Records, out: number, seed: number): void {
   if (out < 0) return;

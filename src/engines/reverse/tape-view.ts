@@ -1,8 +1,10 @@
 // The reverse engine's tape view (autograd's way): f runs once and every primitive it applies to
-// a recorded value is written to the tape (compiled-tape.ts records into reused arrays, with its
-// local partials); one backward sweep gives every record's adjoint. Exported as plain data for
-// the UI's graph: nodes (inputs, operations, and each constant where an operation uses it), edges
-// from each input to its user, and the order of both sweeps.
+// a recorded value is written to the tape (compiled-tape.ts records into a reused array, with its
+// local partials); one backward sweep gives every record's adjoint (the exact sweep when the view
+// is exported, since it says which records were reached; else the fast one, which stands for it
+// unless an input's adjoint is zero or NaN). Exported as plain data for the UI's graph: nodes
+// (inputs, operations, and each constant where an operation uses it), edges from each input to
+// its user, and the order of both sweeps.
 
 import type { SourceLocation } from '../../errors.ts';
 import { floatAlgebra } from '../../interp/algebra.ts';
