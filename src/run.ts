@@ -10,6 +10,7 @@ import { mainFn, type Program } from './ir/types.ts';
 import { parseProgram } from './lang/parse.ts';
 import { argsOf, maxRelativeError, validatePoint, validateWrt, type Gradient, type Point } from './point.ts';
 import { computeReference, type Reference } from './reference/reference.ts';
+import { decisionLog, partingNote } from './reference/path.ts';
 import { ENGINES, engineById } from './engines/registry.ts';
 import type { EngineContext, EngineResult } from './engines/types.ts';
 import { medianMicros } from './timing.ts';
@@ -33,7 +34,8 @@ export interface GradResponse {
   at: Point;
   wrt: string[];
   value: number;
-  reference: { value: number; gradient: Gradient; digits: number };
+  /** `note`: present when rounding takes f down another path than the exact reference. */
+  reference: { value: number; gradient: Gradient; digits: number; note?: string };
   engines: Record<string, EngineResult & { max_rel_error?: number | null }>;
   f_micros?: number;
 }
@@ -51,6 +53,8 @@ export interface Prepared {
   wrt: string[];
   value: number;
   reference: Reference;
+  /** Set when rounding decides a branch of f differently from exact arithmetic (path.ts). */
+  parting?: string;
   context: (options: Record<string, unknown>) => EngineContext;
 }
 
@@ -61,11 +65,13 @@ export function prepare(source: string, at: unknown, wrt?: string[]): Prepared {
   const wrtList = validateWrt(fn, wrt);
   const args = argsOf(fn, point);
   // The interpreter runs first: it reports runtime errors and budget overruns with a location.
-  const value = new Interpreter(program, floatAlgebra).run(args);
+  const floatPath = decisionLog();
+  const value = new Interpreter(program, floatAlgebra, { onBranch: floatPath.onBranch }).run(args);
   const reference = computeReference(program, point);
+  const parting = partingNote(floatPath.decisions, reference.decisions ?? []);
   const f = compileProgram(program);
   return {
-    program, at: point, wrt: wrtList, value, reference,
+    program, at: point, wrt: wrtList, value, reference, ...(parting ? { parting } : {}),
     context: (options) => ({ program, at: point, wrt: wrtList, args, f, reference, options }),
   };
 }
@@ -92,7 +98,7 @@ export function runGradient(request: GradRequest): GradOutcome {
 
 /** The response for a prepared request before any engine has run: the contract's common fields. */
 export function baseResponse(prepared: Prepared): GradResponse {
-  const { program, at, wrt, value, reference } = prepared;
+  const { program, at, wrt, value, reference, parting } = prepared;
   return {
     function: program.main,
     mode: program.mode,
@@ -100,7 +106,7 @@ export function baseResponse(prepared: Prepared): GradResponse {
     at,
     wrt,
     value,
-    reference: { value: reference.value, gradient: pick(reference.gradient, wrt), digits: reference.digits },
+    reference: { value: reference.value, gradient: pick(reference.gradient, wrt), digits: reference.digits, ...(parting ? { note: parting } : {}) },
     engines: {},
   };
 }

@@ -96,6 +96,7 @@ function AgreementTable({ ids }: { ids: string[] }) {
           </tbody>
         </table>
       </div>
+      {ok.reference.note && <p className="reference-note" role="note" data-reference-note>{ok.reference.note}</p>}
     </section>
   );
 }

@@ -19,7 +19,7 @@ export function formatTable(outcome: GradOutcome): string {
   const header = ['engine', ...labels.map((l) => `d/d${l}`), 'max rel error'];
   const rows: string[][] = [header];
   rows.push(['reference', ...flattenGradient(outcome.reference.gradient, outcome.wrt).map(fmt), `(${outcome.reference.digits} digits)`]);
-  const notes: string[] = [];
+  const notes: string[] = outcome.reference.note ? [`  reference: ${outcome.reference.note}`] : [];
   const failures: [string, string][] = [];
   for (const [id, r] of Object.entries(outcome.engines)) {
     if (!r.ok) {

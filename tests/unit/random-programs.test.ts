@@ -1,11 +1,14 @@
 // Functions nobody wrote by hand: fast-check builds random programs in the language (nested
 // expressions over numbers and an array, loops over the array, nested loops, ifs, ternaries,
-// while loops, break, continue, early returns, local arrays, element writes, a helper) and random
-// points. Reverse mode (its generated code, which gives its value, and its tape, which must agree
-// with it), forward mode and symbolic differentiation must each match the 40-digit reference
-// gradient. The grammar keeps every operation in its domain (log of 2 + sin, division by 2 + e²,
-// sqrt of 1 + e²), so that a failure is a wrong derivative, not a NaN. The runs are seeded: a
-// failure prints its program and point, shrunk.
+// while loops with data-dependent trip counts, break, continue, early returns, local arrays,
+// element writes, helpers that call helpers and write into arrays) and random points. Reverse
+// mode (its generated code, which gives its value, and its tape, which must agree with it),
+// forward mode and symbolic differentiation must each match the 40-digit reference gradient. The
+// grammar keeps every operation in its domain (log of 2 + sin, division by 2 + e², sqrt of
+// 1 + e²), so that a failure is a wrong derivative, not a NaN. A program whose gradient is huge
+// (a loop that squares its running sum) is ill-conditioned in doubles, and a point where rounding
+// decides a branch the other way than exact arithmetic has a reference for another path: neither
+// is compared. The runs are seeded: a failure prints its program and point, shrunk.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +46,10 @@ function expression(index: string | null): fc.Arbitrary<string> {
       fc.tuple(tie('e'), tie('e')).map(([a, b]) => `Math.min(${a}, ${b})`),
       fc.tuple(tie('e'), tie('e'), tie('e'), tie('e')).map(([a, b, c, d]) => `(${a} > ${b} ? ${c} : ${d})`),
       fc.tuple(tie('e'), tie('e')).map(([a, b]) => `h(${a}, ${b})`),
+      fc.tuple(tie('e'), tie('e')).map(([a, b]) => `Math.atan2(${a}, 1 + ${b} * ${b})`),
+      tie('e').map((a) => `Math.hypot(${a}, 1)`),
+      tie('e').map((a) => `Math.pow(${a}, 3)`),
+      tie('e').map((a) => `(${a}) % 1.5`),
     ),
   }));
   return e.filter((text) => text.length < 400);
@@ -66,14 +73,24 @@ const statement: fc.Arbitrary<string> = fc.oneof(
   expression('j').map((e) => `for (let i = 0; i < a.length; i++) {\n    for (let j = 0; j < i; j++) {\n      s += 0.25 * ${e.replaceAll('a[j]', 'a[j] * a[i]')};\n    }\n  }`),
   fc.tuple(expression(null), expression(null)).map(([e, w]) => `const b$ = [${e}, s, ${w}];\n  s = b$[0] * b$[1] + b$[2];`),
   expression(null).map((e) => `const c$ = new Array(3).fill(${e});\n  c$[1] = s * 2;\n  s += c$[0] * c$[1] + c$[2];`),
+  // A trip count that depends on the data, a stride of 2, element writes in a loop, a helper
+  // that writes into the array it is given and calls another helper.
+  expression(null).map((e) => `let m$ = 0;\n  while (m$ < a.length && s < 4) {\n    s += Math.abs(${e}) + 0.1;\n    m$++;\n  }`),
+  expression('i').map((e) => `for (let i = 0; i < a.length; i += 2) {\n    s += ${e};\n  }`),
+  expression('i').map((e) => `for (let i = 0; i < a.length; i++) {\n    a[i] = a[i] * 0.5 + Math.sin(${e});\n  }`),
+  expression(null).map((e) => `s += g(a, ${e});`),
 );
 
-/** A whole program: f(x, y, a) with one helper and two to four statements, each with its own local names. */
+/** A whole program: f(x, y, a) with two helpers and two to four statements, each with its own local names. */
 const program: fc.Arbitrary<string> = fc.array(statement, { minLength: 2, maxLength: 4 })
   .map((body) => body.map((text, n) => text.replaceAll('$', String(n)).replace(/\bk\b/g, `k${n}`)))
   .map((body) => [
     'function h(u, v) {',
     '  return u * Math.sin(v) + v;',
+    '}',
+    'function g(v, t) {',
+    '  v[1] = v[1] + h(t, v[0]);',
+    '  return v[1] * t;',
     '}',
     'function f(x, y, a) {',
     '  let s = x * y + a[0];',
@@ -97,16 +114,27 @@ function scaledError(actual: Gradient, reference: Gradient, wrt: string[]): numb
 }
 
 const TOLERANCE = 1e-10;
+/** Gradients larger than this are not compared (see the property). */
+const ILL_CONDITIONED = 1e8;
 
 describe('random programs against the 40-digit reference', () => {
   it('reverse (generated code and tape), forward and symbolic agree with it', () => {
     let checked = 0;
+    let parted = 0;
     fc.assert(
       fc.property(program, point, (source, at) => {
         const r = runGradient({ source, at, engines: ['reverse', 'forward', 'symbolic'], options: { forward: { measure: false } } });
         if ('error' in r) throw new Error(`${r.error.kind}: ${r.error.message}\n${source}`);
         const response = r as GradResponse;
         if (!Number.isFinite(response.value)) return; // out of the grammar's intent (overflow): nothing to compare
+        // A gradient this large means doubles cannot hold f's intermediate values to the digits
+        // its derivative needs (sin of a running sum near 1e24): every engine is then right only
+        // to rounding of those values, which is not a derivative's fault.
+        const size = Math.max(...flattenGradient(response.reference.gradient, response.wrt).map(Math.abs));
+        if (!(size <= ILL_CONDITIONED)) return;
+        // Rounding decided a branch differently from exact arithmetic (the response says where):
+        // the reference is the gradient of another path.
+        if (response.reference.note) { parted++; return; }
         for (const id of ['reverse', 'forward', 'symbolic']) {
           const result = response.engines[id];
           // Symbolic may refuse a derivative that swells past its budget; it must say so.
@@ -126,5 +154,6 @@ describe('random programs against the 40-digit reference', () => {
       { seed: 20261130, numRuns: 150, endOnFailure: true },
     );
     expect(checked).toBeGreaterThan(120);
+    expect(parted).toBeLessThan(10);
   });
 });

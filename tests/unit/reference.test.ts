@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DECIMAL_PRIMS, decimalOf } from '../../src/reference/decimal-algebra.ts';
-import { prepare } from '../../src/run.ts';
+import { prepare, runGradient, type GradResponse } from '../../src/run.ts';
 import { PRIMITIVES } from '../../src/ir/primitives.ts';
 import { RULES } from '../../src/rules/table.ts';
 
@@ -51,5 +51,24 @@ describe('the reference gradient', () => {
     expect(prepare('function f(x) { return Math.abs(x); }', { x: 0 }).reference.gradient.x).toBe(0);
     expect(prepare('function f(x, y) { return Math.max(x, y); }', { x: 1, y: 1 }).reference.gradient).toEqual({ x: 1, y: 0 });
     expect(prepare('function f(x, y) { return Math.min(x, y); }', { x: 1, y: 1 }).reference.gradient).toEqual({ x: 1, y: 0 });
+  });
+});
+
+describe('where rounding takes f down another path than the reference', () => {
+  const source = 'function f(x) {\n  return (x + 1) - 1 < x ? 2 * x : 3 * x;\n}';
+
+  it('names the test: at x = 1e-17, (x + 1) - 1 is 0 in doubles but exactly x', () => {
+    const r = runGradient({ source, at: { x: 1e-17 }, engines: ['reverse'] }) as GradResponse;
+    // In doubles 1e-17 + 1 rounds to 1, so the test holds and f = 2x; exactly it does not, and f = 3x.
+    expect(r.value).toBe(2e-17);
+    expect(r.reference.gradient.x).toBe(3);
+    expect(r.engines.reverse.ok && r.engines.reverse.gradient.x).toBe(2);
+    expect(r.reference.note).toMatch(/rounding decides a branch at this point: line 2, column 10, x \+ 1 - 1 < x, is true in floating point .* and false in exact arithmetic/);
+  });
+
+  it('says nothing where both take the same path', () => {
+    const r = runGradient({ source, at: { x: 0.5 }, engines: [] }) as GradResponse;
+    expect(r.reference.gradient.x).toBe(3);
+    expect(r.reference.note).toBeUndefined();
   });
 });
