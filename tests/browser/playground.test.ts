@@ -140,6 +140,26 @@ describe('the playground', () => {
     }
   });
 
+  it('says under the agreement table where rounding takes f down another path than the exact reference', async () => {
+    // At x = 1e-17, (x + 1) - 1 is 0 in doubles (so f = 2x) but exactly x (so the reference is 3x).
+    const src = 'function f(x) {\n  return (x + 1) - 1 < x ? 2 * x : 3 * x;\n}';
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${baseUrl}#src=${encodeURIComponent(src)}&at=${encodeURIComponent('{"x":1e-17}')}`);
+      await waitForEditor(page);
+      await waitForCards(page);
+      await expect.poll(() => page.locator('[data-reference-note]').textContent()).toMatch(/rounding decides a branch at this point: line 2, column 10, x \+ 1 - 1 < x, is true in floating point/);
+      expect(await page.locator('[data-reference="x"]').textContent()).toBe('3');
+      if (registered.includes('reverse')) expect((await partialsOf(page, 'reverse')).x).toBe('2');
+      // An ordinary point has no note.
+      await page.goto(`${baseUrl}#src=${encodeURIComponent(src)}&at=${encodeURIComponent('{"x":0.5}')}`);
+      await waitForCards(page);
+      await expect.poll(() => page.locator('[data-reference-note]').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('runs nothing from a hostile link and shows an error, keeping the work', async () => {
     const p = await browser.newPage();
     try {

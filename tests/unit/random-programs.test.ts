@@ -151,9 +151,9 @@ describe('random programs against the 40-digit reference', () => {
         }
         checked++;
       }),
-      { seed: 20261130, numRuns: 150, endOnFailure: true },
+      { seed: 20261130, numRuns: 100, endOnFailure: true },
     );
-    expect(checked).toBeGreaterThan(120);
+    expect(checked).toBeGreaterThan(80);
     expect(parted).toBeLessThan(10);
   });
 });
