@@ -18,15 +18,11 @@ import { checkGrads, engineMode } from '../../src/check/check-grads.ts';
 import type { Gradient, Point } from '../../src/point.ts';
 import type { TapeView } from '../../src/engines/reverse/tape-view.ts';
 import { RULES } from '../../src/rules/table.ts';
-import { Tape, type TapeVar } from '../../src/ad/tape.ts';
-import { floatAlgebra, type Value } from '../../src/interp/algebra.ts';
-import { Interpreter } from '../../src/interp/interpreter.ts';
 import type { Primitive } from '../../src/ir/primitives.ts';
+import { foundationTape, ZERO_ADJOINT_CASES, type At } from './fixtures/zero-adjoints.ts';
 
 /** Corpus entries a view of reverse mode is known to get wrong, with the reason; each must still fail. */
 const GAPS: Record<string, { view: 'generated' | 'tape'; reason: string }> = {};
-
-type At = Record<string, number | number[]>;
 
 /** The generated function run on fresh copies of the point, its return value as a Gradient. */
 function generated(source: string, at: At, options: GradientOptions = {}) {
@@ -544,22 +540,7 @@ describe('the tape view', () => {
     }
   });
 
-  /** The foundation's Tape over the interpreter at one point: its record count and the inputs' adjoints. */
-  function foundation(source: string, at: At): { count: number; gradient: number[] } {
-    const program = parseProgram(source);
-    const fn = program.functions[program.main];
-    const reference = new Tape(floatAlgebra);
-    const inputs: TapeVar<number>[] = [];
-    const args = fn.params.map((q) => {
-      const v = at[q.name];
-      const vars = [v].flat().map((x) => reference.input(x, q.name));
-      inputs.push(...vars);
-      return Array.isArray(v) ? vars : vars[0];
-    });
-    const out = new Interpreter(program, reference).run(args as Value<TapeVar<number>>[]);
-    const adjoints = reference.backward(out as unknown as TapeVar<number>, 1);
-    return { count: reference.nodes.length, gradient: inputs.map((x) => adjoints[x.id] ?? 0) };
-  }
+  const foundation = foundationTape;
 
   it("records what the foundation's Tape over the interpreter records: the same count, the same gradient", () => {
     for (const e of corpus) {
@@ -576,19 +557,7 @@ describe('the tape view', () => {
   });
 
   it('passes a reached zero adjoint on as the foundation does (0 times an infinite partial is NaN), and ignores what is not reached', () => {
-    const cases: [string, At][] = [
-      ['function f(x) { return 0 * Math.sqrt(x); }', { x: 0 }],
-      ['function f(x) { return -(0 * Math.sqrt(x)); }', { x: 0 }],
-      ['function f(x) { return x + 0 * Math.sqrt(x); }', { x: 0 }],
-      ['function f(x) { const u = Math.sqrt(x); return x * 2; }', { x: 0 }],
-      ['function f(x) { return 0 * x; }', { x: 3 }],
-      ['function f(x) { return -(0 * x) + x; }', { x: 3 }],
-      ['function f(x, y) { return Math.max(x, y) * Math.sqrt(y); }', { x: 2, y: 0 }],
-      ['function f(x, y) { return Math.max(x, y) * Math.log(x * y); }', { x: 2, y: 0 }],
-      ['function f(x) { const t = x - x; return t * Math.sqrt(x) + Math.abs(t) + x; }', { x: 0 }],
-      ['function f(a) { let m = a[0]; for (let i = 1; i < a.length; i++) m = Math.max(m, a[i]); return m / Math.sqrt(a[0]); }', { a: [0, 3, 1, 3] }],
-    ];
-    for (const [source, at] of cases) {
+    for (const [source, at] of ZERO_ADJOINT_CASES) {
       const theirs = foundation(source, at);
       const compiled = tape(source, at);
       const mine = Object.keys(at).flatMap((n) => [compiled.gradient[n]].flat() as number[]);
