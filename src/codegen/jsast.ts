@@ -271,9 +271,11 @@ export function printStmts(list: GStmt[], indent: string, out: string[], names?:
         }
         break;
       case 'reserve': {
+        // Written as a test, not Math.max: a count that is NaN (a bound of Math.floor(NaN)) or
+        // negative then makes no room instead of setting an invalid length.
         const [stack, top] = [names?.stack ?? 'stack', names?.top ?? 'top'];
         const room = printExpr({ k: 'prim', op: 'add', args: [{ k: 'var', name: top }, s.extra] }, names);
-        out.push(`${indent}// room for the loop's saved values, made in one step`, `${indent}${stack}.length = Math.max(${stack}.length, ${room});`);
+        out.push(`${indent}// room for the loop's saved values, made in one step`, `${indent}if (${room} > ${stack}.length) ${stack}.length = ${room};`);
         break;
       }
       case 'return': out.push(`${indent}return ${printExpr(s.value, names)};`); break;

@@ -3,10 +3,11 @@
 // than the saving itself (logsumexp at n = 1000: 2000 values saved, about 10 µs grown against 4 µs
 // with room made first). Before a loop `for (; i < B; i++)` whose body saves k values per
 // iteration, the trip count is known, so the generated code makes room for them in one step:
-// `stack.length = Math.max(stack.length, top + k * (B - i))`. Setting a larger length keeps the
-// array fast (V8 grows its store to at least the new length), never drops a saved value (only
-// slots at or above `top` are free) and is exact: a counting loop in normal form has no break.
-// Runs last, on the function as printed: it changes nothing but the stack's capacity.
+// `if (top + k * (B - i) > stack.length) stack.length = top + k * (B - i)`. Setting a larger
+// length keeps the array fast (V8 grows its store to at least the new length) and never drops a
+// saved value (only slots at or above `top` are free). The room is never too little: a counting
+// loop in normal form has no break, and both branches of an if inside count. Runs last, on the
+// function as printed: it changes nothing but the stack's capacity.
 
 import { fold, countingClosedForm } from './optimize.ts';
 import { num, v, type GExpr, type GStmt } from './jsast.ts';
@@ -47,7 +48,7 @@ function roomFor(loop: Extract<GStmt, { k: 'while' }>, previous: GStmt | undefin
   const start = fromInit ? (previous as Extract<GStmt, { k: 'assign' }>).value : v(name);
   // The trip count without its guard for a loop that never runs: a negative count makes no room.
   const count = countingClosedForm(side, step, start, bound).trips;
-  const trips = count.k === 'cond' ? count.then : count;
+  const trips = sumConstants(count.k === 'cond' ? count.then : count);
   const extra = perIteration === 1 ? trips : fold({ k: 'prim', op: 'mul', args: [num(perIteration), trips] });
   // A short loop of fixed length is left to the array's own growth, which is cheap that small.
   if (extra.k === 'num' && extra.value <= SHORT_LOOP) return null;
@@ -65,4 +66,14 @@ function savesPerIteration(body: GStmt[]): number {
     else if (s.k === 'if') n += savesPerIteration(s.then) + savesPerIteration(s.else);
   }
   return n;
+}
+
+/** `e - 1 + 1` as `e`, `e - 2 + 1` as `e - 1`: the closed form's constants added up. */
+function sumConstants(e: GExpr): GExpr {
+  if (e.k !== 'prim' || (e.op !== 'add' && e.op !== 'sub') || e.args[1].k !== 'num') return e;
+  const inner = e.args[0];
+  if (inner.k !== 'prim' || (inner.op !== 'add' && inner.op !== 'sub') || inner.args[1].k !== 'num') return e;
+  const c = (inner.op === 'add' ? inner.args[1].value : -inner.args[1].value) + (e.op === 'add' ? e.args[1].value : -e.args[1].value);
+  if (c === 0) return inner.args[0];
+  return { k: 'prim', op: c > 0 ? 'add' : 'sub', args: [inner.args[0], num(Math.abs(c))] };
 }

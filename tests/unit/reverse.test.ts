@@ -304,7 +304,7 @@ describe('room on the stack before a long counting loop', () => {
   it('logsumexp over 3000 entries: room made for each loop, and the gradient is softmax', () => {
     const a = Array.from({ length: 3000 }, (_, i) => Math.sin(0.37 * i) * 3);
     const { gen, gradient } = generated(logsumexp, { a });
-    expect(gen.optimized).toContain('stack.length = Math.max(stack.length, top + (a.length - 1));');
+    expect(gen.optimized).toContain('if (top + (a.length - 1) > stack.length) stack.length = top + (a.length - 1);');
     const expected = softmax(a);
     expect(gradientError(gradient, { a: expected })).toBeLessThanOrEqual(1e-12);
   });
@@ -316,6 +316,14 @@ describe('room on the stack before a long counting loop', () => {
     const { gen, gradient } = generated(skipped, { a: [2, 3, 4] });
     expect(gen.optimized).toContain('stack.length');
     expect(gradient.a).toEqual([3, 2, 0]);
+  });
+
+  it('makes no room for a bound that is NaN, and the loop runs no times, as f does', () => {
+    // Math.floor(Math.sqrt(-1)) is NaN: i < NaN is false at once, so f = 1 + x and df/dx = 1.
+    const source = 'function f(x) { let s = 1; const n = Math.floor(Math.sqrt(x)); for (let i = 0; i < n; i++) { s = Math.sin(s * x); } return s + x; }';
+    const { gen, gradient } = generated(source, { x: -1 });
+    expect(gen.optimized).toContain('if (top + n > stack.length) stack.length = top + n;');
+    expect(gradient.x).toBe(1);
   });
 
   it('nested counting loops each make their own room, and the saved values come back in order', () => {
@@ -332,7 +340,7 @@ describe('room on the stack before a long counting loop', () => {
     const { gen, gradient } = generated(nested, { x });
     // Only the inner loop saves values: its room is made once per row.
     expect(gen.optimized.match(/stack\.length = /g)).toHaveLength(1);
-    expect(gen.optimized).toMatch(/s \*= 0\.5;\n.*\n\s*stack\.length = Math\.max\(stack\.length, top \+ x\.length\);/);
+    expect(gen.optimized).toMatch(/s \*= 0\.5;\n.*\n\s*if \(top \+ x\.length > stack\.length\) stack\.length = top \+ x\.length;/);
     // Against central differences on f itself, through the gradient checker's own arithmetic.
     const f = (xs: number[]) => {
       let s = 0;
