@@ -10,7 +10,7 @@ import { mainFn, type Program } from './ir/types.ts';
 import { parseProgram } from './lang/parse.ts';
 import { argsOf, maxRelativeError, validatePoint, validateWrt, type Gradient, type Point } from './point.ts';
 import { computeReference, type Reference } from './reference/reference.ts';
-import { decisionLog, partingNote } from './reference/path.ts';
+import { decisionBits, partingWatch } from './reference/path.ts';
 import { ENGINES, engineById } from './engines/registry.ts';
 import type { EngineContext, EngineResult } from './engines/types.ts';
 import { medianMicros } from './timing.ts';
@@ -65,10 +65,11 @@ export function prepare(source: string, at: unknown, wrt?: string[]): Prepared {
   const wrtList = validateWrt(fn, wrt);
   const args = argsOf(fn, point);
   // The interpreter runs first: it reports runtime errors and budget overruns with a location.
-  const floatPath = decisionLog();
+  const floatPath = decisionBits();
   const value = new Interpreter(program, floatAlgebra, { onBranch: floatPath.onBranch }).run(args);
-  const reference = computeReference(program, point);
-  const parting = partingNote(floatPath.decisions, reference.decisions ?? []);
+  const watch = partingWatch(floatPath.bits);
+  const reference = computeReference(program, point, { onBranch: watch.onBranch });
+  const parting = watch.note();
   const f = compileProgram(program);
   return {
     program, at: point, wrt: wrtList, value, reference, ...(parting ? { parting } : {}),

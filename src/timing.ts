@@ -8,9 +8,9 @@
 export let timingSink: unknown;
 
 /**
- * Times per call below this are not resolved: a batch of a million calls then reads as about
- * nothing on the browser's coarse clock (0.1 ms), which means the JIT reduced the call to nothing
- * worth timing. Reports give such a time as a bound and no ratio against it.
+ * Times per call below this (a few clock cycles) are not a call's cost: no real call is that
+ * fast, so the JIT has hoisted or folded the work out of the timing loop (the page measured f at
+ * 0 µs so). Reports give such a time as a bound and no ratio against it.
  */
 export const RESOLVABLE_MICROS = 0.001;
 

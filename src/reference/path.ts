@@ -3,31 +3,35 @@
 // them the other way (`(x + 1) - 1 < x` at x = 1e-17 holds in doubles, not exactly). The
 // reference's gradient is then that of another path than f's, and every engine, following f,
 // differs from it for that reason alone: the response says so, naming the test.
+// The float run keeps one bit per decision; the exact run is compared with it as it goes and
+// keeps only the first test decided differently (a run may decide millions of tests).
 
 import type { SourceLocation } from '../errors.ts';
 import { formatExpr } from '../ir/format.ts';
 import type { Expr } from '../ir/types.ts';
 
-export interface Decision {
-  loc: SourceLocation | undefined;
-  test: Expr;
-  taken: boolean;
+type OnBranch = (loc: SourceLocation | undefined, test: Expr, taken: boolean) => void;
+
+/** The float run's decisions, one bit each (1: taken), for `partingWatch` to compare against. */
+export function decisionBits(): { bits: number[]; onBranch: OnBranch } {
+  const bits: number[] = [];
+  return { bits, onBranch: (_loc, _test, taken) => { bits.push(taken ? 1 : 0); } };
 }
 
-/** A recorder for the interpreter's onBranch hook. */
-export function decisionLog(): { decisions: Decision[]; onBranch: (loc: SourceLocation | undefined, test: Expr, taken: boolean) => void } {
-  const decisions: Decision[] = [];
-  return { decisions, onBranch: (loc, test, taken) => { decisions.push({ loc, test, taken }); } };
-}
-
-/** The note for the first test the two runs decide differently, or null when they agree throughout. */
-export function partingNote(float: Decision[], exact: Decision[]): string | null {
-  const n = Math.min(float.length, exact.length);
-  for (let i = 0; i < n; i++) {
-    if (float[i].taken === exact[i].taken) continue;
-    const d = float[i];
-    const where = d.loc ? `line ${d.loc.line}, column ${d.loc.column}` : 'a test';
-    return `rounding decides a branch at this point: ${where}, ${formatExpr(d.test, 'js')}, is ${d.taken} in floating point (as f runs) and ${!d.taken} in exact arithmetic, so the exact reference follows another path than f, and every engine differs from it for that reason`;
-  }
-  return null;
+/** Watches the exact run's decisions against the float run's; `note()` names the first that differs. */
+export function partingWatch(floatBits: number[]): { onBranch: OnBranch; note: () => string | null } {
+  let k = 0;
+  let first: { loc: SourceLocation | undefined; test: Expr; exact: boolean } | null = null;
+  return {
+    onBranch: (loc, test, taken) => {
+      // Up to the first difference both runs decide the same tests in the same order.
+      if (!first && k < floatBits.length && (floatBits[k] === 1) !== taken) first = { loc, test, exact: taken };
+      k++;
+    },
+    note: () => {
+      if (!first) return null;
+      const where = first.loc ? `line ${first.loc.line}, column ${first.loc.column}` : 'a test';
+      return `rounding decides a branch at this point: ${where}, ${formatExpr(first.test, 'js')}, is ${!first.exact} in floating point (as f runs) and ${first.exact} in exact arithmetic, so the exact reference follows another path than f, and every engine differs from it for that reason`;
+    },
+  };
 }

@@ -7,14 +7,11 @@ import { Tape, type TapeVar } from '../ad/tape.ts';
 import { mainFn } from '../ir/types.ts';
 import type { Gradient, Point } from '../point.ts';
 import { Decimal, REFERENCE_DIGITS, decimalAlgebra, decimalOf } from './decimal-algebra.ts';
-import { decisionLog, type Decision } from './path.ts';
 
 export interface Reference {
   value: number;
   gradient: Gradient;
   digits: number;
-  /** Each if, loop and ternary decision of the exact run, in order (see path.ts). */
-  decisions?: Decision[];
 }
 
 export function computeReference(program: Program, point: Point, options?: InterpretOptions): Reference {
@@ -32,14 +29,12 @@ export function computeReference(program: Program, point: Point, options?: Inter
     inputs.push([one]);
     return one;
   });
-  const log = decisionLog();
-  const onBranch = options?.onBranch;
-  const out = new Interpreter(program, tape, { ...options, onBranch: (loc, test, taken) => { log.onBranch(loc, test, taken); onBranch?.(loc, test, taken); } }).run(args);
+  const out = new Interpreter(program, tape, options).run(args);
   const adjoints = tape.backward(out, new Decimal(1));
   const gradient: Gradient = {};
   fn.params.forEach((p, k) => {
     const values = inputs[k].map((v) => adjoints[v.id]?.toNumber() ?? 0);
     gradient[p.name] = p.type === 'arr' ? values : values[0];
   });
-  return { value: out.value.toNumber(), gradient, digits: REFERENCE_DIGITS, decisions: log.decisions };
+  return { value: out.value.toNumber(), gradient, digits: REFERENCE_DIGITS };
 }

@@ -6,8 +6,10 @@
 // rules table (dy/dx_i, specialised to the site: `x ** 2` records 2 * x; a partial that is a number,
 // as add's 1 or `100 * x`'s 100, is kept by the site rather than by every record), so the backward
 // sweep is the same multiply-accumulate for every operation, bx_i += by * dy/dx_i, with the same
-// arithmetic as the foundation's Tape over the interpreter; only a helper call is recorded ahead of
-// the expression around it (it is inlined first).
+// arithmetic as the foundation's Tape over the interpreter but for two things: a helper call is
+// recorded ahead of the expression around it (it is inlined first), and a partial folded as code
+// drops 0 * e (`x ** 0` at 0 gives 0 where the foundation's 0 * x ** -1 is NaN), as the
+// generated gradient code does.
 
 import { DdxError, type SourceLocation } from '../../errors.ts';
 import { PRIMITIVES } from '../../ir/primitives.ts';
@@ -50,8 +52,6 @@ const MAX_RECORDS = 1 << 23;
  */
 export class Records {
   n = 0;
-  /** The output's record (-1 when f does not depend on the inputs). */
-  out = -1;
   /** The inputs are the first records: the first operation's record. */
   firstOp = 0;
   /** Room for this many records. */
@@ -314,7 +314,6 @@ class TapeCompiler {
       record(args, wrt) {
         // One set of buffers per compiled function, reused: the tape is read before the next run.
         records.n = 0;
-        records.out = -1;
         kinked.fill(0);
         for (let i = 0; i < args.length; i++) {
           const a = args[i];
@@ -345,7 +344,7 @@ class TapeCompiler {
         records.firstOp = records.n;
         recording.value = run(records, kinked, callArgs);
         records.n = end();
-        recording.out = records.out = out();
+        recording.out = out();
         // The arrays are not kept past the call.
         callArgs.fill(0);
         return recording;

@@ -168,7 +168,7 @@ export const symbolicEngine: Engine = {
       if (Number.isFinite(simplified) || !Number.isFinite(p.raw.val)) return simplified;
       // The simplifier may cancel a factor that is 0 at this very point (a removable singularity:
       // X^2 / (4 X) for X / 4): the simplified form is then 0/0 here though the derivative is not.
-      notes.push(`the simplified derivative with respect to ${p.slot.name} is undefined at this point (${simplified}: it divides by a factor that is 0 here, which simplification left in); its value here is the unsimplified derivative's, ${p.raw.val}`);
+      notes.push(`the simplified derivative with respect to ${p.slot.name} is not finite at this point (${simplified}), though the unsimplified one is: most likely simplification left a factor that is 0 here below the line; the value given is the unsimplified derivative's, ${p.raw.val}`);
       return p.raw.val;
     });
     sym.partials.forEach((p, i) => {
