@@ -116,8 +116,8 @@ function scaledError(actual: Gradient, reference: Gradient, wrt: string[]): numb
 }
 
 const TOLERANCE = 1e-10;
-/** Gradients larger than this are not compared (see the property). */
-const ILL_CONDITIONED = 1e8;
+/** Gradients larger than this (with inputs and values of order 1) are not compared (see the property). */
+const ILL_CONDITIONED = 1e5;
 
 describe('random programs against the 40-digit reference', () => {
   it('reverse (generated code and tape), forward and symbolic agree with it', () => {
@@ -129,9 +129,9 @@ describe('random programs against the 40-digit reference', () => {
         if ('error' in r) throw new Error(`${r.error.kind}: ${r.error.message}\n${source}`);
         const response = r as GradResponse;
         if (!Number.isFinite(response.value)) return; // out of the grammar's intent (overflow): nothing to compare
-        // A gradient this large means doubles cannot hold f's intermediate values to the digits
-        // its derivative needs (sin of a running sum near 1e24): every engine is then right only
-        // to rounding of those values, which is not a derivative's fault.
+        // A gradient this large means f is ill-conditioned at the point (cos of a cubed running
+        // sum, sin of a sum near 1e24): doubles lose its derivative's digits in f's own
+        // intermediate values, and every engine is then right only to their rounding.
         const size = Math.max(...flattenGradient(response.reference.gradient, response.wrt).map(Math.abs));
         if (!(size <= ILL_CONDITIONED)) return;
         // Rounding decided a branch differently from exact arithmetic (the response says where):
