@@ -34,3 +34,49 @@ export function medianMicros(fn: () => unknown, targetMillis = 60): number {
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)];
 }
+
+/** How long each timing inside an engine's run may take (--time measures the whole gradient apart). */
+const QUICK_MILLIS = 6;
+/** How long a quick timing first runs the call untimed. */
+const QUICK_WARMUP_MILLIS = 5;
+
+/**
+ * A median over short batches after a few milliseconds of warm-up (so that the JIT has compiled
+ * the code being timed, as it has in a real loop); for a call that takes over 2 ms even on its
+ * third run, the fastest of those three runs (the first runs of new code are slow, so one slow
+ * run says little); for a call over 20 ms, that one run, so that timing never costs much more
+ * than the work it times.
+ */
+export function quickMicros(fn: () => unknown): number {
+  let fastest = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    timingSink = fn();
+    const millis = performance.now() - t0;
+    fastest = Math.min(fastest, millis * 1000);
+    if (millis > 20) break;
+    if (millis < 2) {
+      const warm = performance.now();
+      while (performance.now() - warm < QUICK_WARMUP_MILLIS) for (let i = 0; i < 16; i++) timingSink = fn();
+      return medianMicros(fn, QUICK_MILLIS);
+    }
+  }
+  return fastest;
+}
+
+/** A time for a note: µs or ms with two or three digits, or a bound below the resolution. */
+export function formatMicros(micros: number): string {
+  if (micros < RESOLVABLE_MICROS) return `under ${RESOLVABLE_MICROS} µs`;
+  return micros >= 1000 ? `${formatFigure(micros / 1000)} ms` : `${formatFigure(micros)} µs`;
+}
+
+/** A ratio or time to two or three significant digits. */
+export function formatFigure(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(2);
+}
+
+/** A time for a cost field: rounded to 0.001 µs, or a bound below the resolution. */
+export function costMicros(micros: number): number | string {
+  return micros < RESOLVABLE_MICROS ? `< ${RESOLVABLE_MICROS} µs` : Math.round(micros * 1000) / 1000;
+}
+

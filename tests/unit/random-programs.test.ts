@@ -125,7 +125,7 @@ describe('random programs against the 40-digit reference', () => {
     let parted = 0;
     fc.assert(
       fc.property(program, point, (source, at) => {
-        const r = runGradient({ source, at, engines: ['reverse', 'forward', 'symbolic'], options: { forward: { measure: false } } });
+        const r = runGradient({ source, at, engines: ['reverse', 'forward', 'symbolic'], options: { forward: { measure: false }, reverse: { measure: false } } });
         if ('error' in r) throw new Error(`${r.error.kind}: ${r.error.message}\n${source}`);
         const response = r as GradResponse;
         if (!Number.isFinite(response.value)) return; // out of the grammar's intent (overflow): nothing to compare
@@ -187,7 +187,7 @@ describe('random formulas (expression mode) against the 40-digit reference', () 
     let checked = 0;
     fc.assert(
       fc.property(formula, coordinate, coordinate, (source, x, y) => {
-        const r = runGradient({ source, at: { x, y }, engines: ['reverse', 'forward', 'symbolic', 'numeric'], options: { forward: { measure: false }, numeric: { method: 'complex-step' } } });
+        const r = runGradient({ source, at: { x, y }, engines: ['reverse', 'forward', 'symbolic', 'numeric'], options: { forward: { measure: false }, reverse: { measure: false }, numeric: { method: 'complex-step' } } });
         if ('error' in r) throw new Error(`${r.error.kind}: ${r.error.message}\n${source}`);
         const response = r as GradResponse;
         expect(response.mode).toBe('expression');

@@ -505,6 +505,19 @@ describe('the engine', () => {
     expect(bad.ok).toBe(false);
   });
 
+  it('reports one gradient each way against one f, measured in the run, and leaves it out when asked', () => {
+    const source = entry('rosenbrock_array').source;
+    const at = entry('rosenbrock_array').points[0].at;
+    const r = run(source, at);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    for (const key of ['f_micros', 'gradient_micros', 'tape_micros']) expect(r.cost[key], key).toBeGreaterThan(0);
+    expect(r.cost.gradient_over_f).toBeCloseTo((r.cost.gradient_micros as number) / (r.cost.f_micros as number), 0);
+    expect(r.notes.join(' ')).toMatch(/one gradient takes .* µs with the generated code \(.*× f\) and .* with the tape/);
+    const quiet = run(source, at, { measure: false });
+    expect(quiet.ok && quiet.cost.gradient_micros).toBeUndefined();
+  });
+
   it('times the compiled generated function', () => {
     const ctx = prepare(entry('rosenbrock_array').source, entry('rosenbrock_array').points[0].at).context({});
     const hot = reverseEngine.timer!(ctx);

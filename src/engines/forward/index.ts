@@ -11,7 +11,7 @@ import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
 import { gradientFromSlots, maxRelativeError, type Gradient, type Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { medianMicros, RESOLVABLE_MICROS } from '../../timing.ts';
+import { costMicros, formatFigure as fmt, formatMicros as time, quickMicros, RESOLVABLE_MICROS } from '../../timing.ts';
 import { DdxError } from '../../errors.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { forwardGradient, SweepBudgetError, sweep } from './sweep.ts';
@@ -19,8 +19,6 @@ import { forwardGradient, SweepBudgetError, sweep } from './sweep.ts';
 /** Operations (as the interpreter counts them) that n sweeps of compiled tangent code may take. */
 export const COMPILED_BUDGET = 2_000_000_000;
 
-/** How long each timing in a run may take (the --time option measures the whole gradient apart). */
-const MEASURE_MILLIS = 10;
 
 /**
  * The gradient by n calls of the compiled tangent code, one per slot, with the seeds allocated
@@ -133,7 +131,7 @@ export const forwardEngine: Engine = {
     if (comparison) {
       const c = comparison;
       // Below the clock's resolution a time is shown as a bound, and a ratio to it is not given.
-      const timed = (micros: number): number | string => (micros < RESOLVABLE_MICROS ? `< ${RESOLVABLE_MICROS} µs` : round(micros));
+      const timed = costMicros;
       const fTimed = c.f_micros >= RESOLVABLE_MICROS;
       const ratio = (micros: number) => (fTimed ? ` (${fmt(micros / c.f_micros)}× f)` : '');
       Object.assign(cost, {
@@ -235,23 +233,4 @@ function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operat
     reverse_code_micros: reverseCode,
     interpreter,
   };
-}
-
-/** A median over short batches, or for a call that takes over 2 ms, the second of two calls. */
-function quickMicros(fn: () => unknown): number {
-  const t0 = performance.now();
-  fn();
-  if (performance.now() - t0 < 2) return medianMicros(fn, MEASURE_MILLIS);
-  const t1 = performance.now();
-  fn();
-  return (performance.now() - t1) * 1000;
-}
-
-function time(micros: number): string {
-  if (micros < RESOLVABLE_MICROS) return `under ${RESOLVABLE_MICROS} µs`;
-  return micros >= 1000 ? `${fmt(micros / 1000)} ms` : `${fmt(micros)} µs`;
-}
-
-function fmt(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(2);
 }

@@ -3,18 +3,20 @@
 // Beside it, autograd's: the tape the interpreter records, swept backward once, exported for the
 // graph. The two must agree; a note says so when they do not.
 // Options: `preserveResult` (the generated function returns [value, gradient]), `seed` (the
-// default output adjoint, which scales the gradient), `tapeMaxNodes` (how much of the tape to export).
+// default output adjoint, which scales the gradient), `tapeMaxNodes` (how much of the tape to
+// export), `measure` (false: leave out the timings of the generated code and the tape against f).
 
 import { DdxError } from '../../errors.ts';
 import { gradientFromSlots, flattenGradient, slotsOf, type Gradient } from '../../point.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { generateGradient, type GeneratedGradient } from '../../codegen/reverse.ts';
 import { runTape } from './tape-view.ts';
+import { costMicros, formatFigure, formatMicros, quickMicros, RESOLVABLE_MICROS } from '../../timing.ts';
 
-interface ReverseOptions { preserveResult: boolean; seed: number; tapeMaxNodes: number }
+interface ReverseOptions { preserveResult: boolean; seed: number; tapeMaxNodes: number; measure: boolean }
 
 function readOptions(raw: Record<string, unknown>): ReverseOptions {
-  const known = ['preserveResult', 'seed', 'tapeMaxNodes'];
+  const known = ['preserveResult', 'seed', 'tapeMaxNodes', 'measure'];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) throw new DdxError('input', `reverse has no option ${key}: its options are ${known.join(', ')}`);
   }
@@ -23,7 +25,8 @@ function readOptions(raw: Record<string, unknown>): ReverseOptions {
   if (!Number.isFinite(seed)) throw new DdxError('input', 'reverse.seed must be a finite number (the output adjoint, 1 by default)');
   const tapeMaxNodes = raw.tapeMaxNodes === undefined ? 5000 : Number(raw.tapeMaxNodes);
   if (!Number.isInteger(tapeMaxNodes) || tapeMaxNodes < 0) throw new DdxError('input', 'reverse.tapeMaxNodes must be a whole number');
-  return { preserveResult, seed, tapeMaxNodes };
+  const measure = !(raw.measure === false || raw.measure === 'false');
+  return { preserveResult, seed, tapeMaxNodes, measure };
 }
 
 function generate(ctx: EngineContext, options: ReverseOptions): GeneratedGradient {
@@ -105,6 +108,22 @@ export const reverseEngine: Engine = {
       },
       notes,
     };
+    if (options.measure) {
+      // One gradient each way against one evaluation of f, measured here, as the forward card does.
+      const f = quickMicros(() => ctx.f(...ctx.args));
+      const code = quickMicros(() => gen.fn(...ctx.args));
+      const tapeRun = quickMicros(() => runTape(ctx.program, ctx.at, ctx.wrt, 0));
+      const resolved = f >= RESOLVABLE_MICROS;
+      const ratio = (micros: number) => (resolved ? ` (${formatFigure(micros / f)}× f)` : '');
+      Object.assign(output.cost!, {
+        f_micros: costMicros(f),
+        gradient_micros: costMicros(code),
+        gradient_over_f: resolved ? Math.round((code / f) * 1000) / 1000 : 'n/a',
+        tape_micros: costMicros(tapeRun),
+        tape_over_f: resolved ? Math.round((tapeRun / f) * 1000) / 1000 : 'n/a',
+      });
+      notes.push(`one gradient takes ${formatMicros(code)} with the generated code${ratio(code)} and ${formatMicros(tapeRun)} with the tape${ratio(tapeRun)}, against ${formatMicros(f)} for f: the tape records every operation as it runs and sweeps the records back, the generated code is f's own statements run forward and then back`);
+    }
     if (value !== undefined) output.value = value;
     return output;
   },
