@@ -112,3 +112,15 @@ export function costMicros(micros: number): number | string {
   return micros < RESOLVABLE_MICROS ? `< ${RESOLVABLE_MICROS} µs` : Math.round(micros * 1000) / 1000;
 }
 
+/** time / f to three decimals, or null when either is below the resolution (no ratio is given then). */
+export function ratioOf(micros: number, f: number): number | null {
+  if (!(micros >= RESOLVABLE_MICROS && f >= RESOLVABLE_MICROS)) return null;
+  return Math.round((micros / f) * 1000) / 1000;
+}
+
+/** ` (3.1× f)` for a note, or nothing when there is no ratio. */
+export function ratioNote(micros: number, f: number): string {
+  const r = ratioOf(micros, f);
+  return r === null ? '' : ` (${formatFigure(r)}× f)`;
+}
+

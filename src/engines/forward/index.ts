@@ -11,7 +11,7 @@ import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
 import { gradientFromSlots, maxRelativeError, type Gradient, type Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { costMicros, formatFigure as fmt, formatMicros as time, quickMicros, RESOLVABLE_MICROS } from '../../timing.ts';
+import { costMicros, formatMicros as time, quickMicros, ratioNote, ratioOf, RESOLVABLE_MICROS } from '../../timing.ts';
 import { DdxError } from '../../errors.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { forwardGradient, SweepBudgetError, sweep } from './sweep.ts';
@@ -133,12 +133,12 @@ export const forwardEngine: Engine = {
       // Below the clock's resolution a time is shown as a bound, and a ratio to it is not given.
       const timed = costMicros;
       const fTimed = c.f_micros >= RESOLVABLE_MICROS;
-      const ratio = (micros: number) => (fTimed ? ` (${fmt(micros / c.f_micros)}× f)` : '');
+      const ratio = (micros: number) => ratioNote(micros, c.f_micros);
       Object.assign(cost, {
         f_micros: timed(c.f_micros),
         sweep_micros: timed(c.tangent_sweep_micros),
         gradient_micros: timed(c.tangent_gradient_micros),
-        gradient_over_f: fTimed ? round(c.tangent_gradient_micros / c.f_micros) : 'n/a',
+        gradient_over_f: ratioOf(c.tangent_gradient_micros, c.f_micros) ?? 'n/a',
         reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : timed(c.reverse_code_micros),
       });
       const reverseCode = c.reverse_code_micros === null ? '' : `, against ${time(c.reverse_code_micros)} for reverse mode's generated gradient function${ratio(c.reverse_code_micros)}, which sweeps forward once and back once whatever n is`;

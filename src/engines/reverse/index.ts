@@ -11,7 +11,7 @@ import { gradientFromSlots, flattenGradient, slotsOf, type Gradient } from '../.
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { generateGradient, type GeneratedGradient } from '../../codegen/reverse.ts';
 import { runTape } from './tape-view.ts';
-import { costMicros, formatFigure, formatMicros, quickMicros, RESOLVABLE_MICROS } from '../../timing.ts';
+import { costMicros, formatMicros, quickMicros, ratioNote, ratioOf, RESOLVABLE_MICROS } from '../../timing.ts';
 
 interface ReverseOptions { preserveResult: boolean; seed: number; tapeMaxNodes: number; measure: boolean }
 
@@ -113,16 +113,16 @@ export const reverseEngine: Engine = {
       const f = quickMicros(() => ctx.f(...ctx.args));
       const code = quickMicros(() => gen.fn(...ctx.args));
       const tapeRun = quickMicros(() => runTape(ctx.program, ctx.at, ctx.wrt, 0));
-      const resolved = f >= RESOLVABLE_MICROS;
-      const ratio = (micros: number) => (resolved ? ` (${formatFigure(micros / f)}× f)` : '');
+      const ratio = (micros: number) => ratioNote(micros, f);
       Object.assign(output.cost!, {
         f_micros: costMicros(f),
         gradient_micros: costMicros(code),
-        gradient_over_f: resolved ? Math.round((code / f) * 1000) / 1000 : 'n/a',
+        gradient_over_f: ratioOf(code, f) ?? 'n/a',
         tape_micros: costMicros(tapeRun),
-        tape_over_f: resolved ? Math.round((tapeRun / f) * 1000) / 1000 : 'n/a',
+        tape_over_f: ratioOf(tapeRun, f) ?? 'n/a',
       });
       notes.push(`one gradient takes ${formatMicros(code)} with the generated code${ratio(code)} and ${formatMicros(tapeRun)} with the tape${ratio(tapeRun)}, against ${formatMicros(f)} for f: the tape records every operation as it runs and sweeps the records back, the generated code is f's own statements run forward and then back`);
+      if (ratioOf(code, f) === null) notes.push(`a time under ${RESOLVABLE_MICROS} µs is faster than any real call: the JIT has folded that call away in the timing loop, so no ratio is given for it (npm run bench times larger functions)`);
     }
     if (value !== undefined) output.value = value;
     return output;
