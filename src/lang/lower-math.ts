@@ -1,6 +1,7 @@
 // Expression mode: formula text (`x^2 + 3*x*y + y^2`) -> ddx IR, parsed with mathjs. The free
 // variables are the parameters, in order of first appearance. Lines `df_dx = ...` (or
-// `df/dx = ...`, `df/dx(x, y) = ...`) and `grad_f = [...]` give a hand-written derivative for the manual engine.
+// `df/dx = ...`, `df/dx(x, y) = ...`, `f'(x) = ...`) and `grad_f = [...]` give a hand-written
+// derivative for the manual engine.
 
 import { parse, type MathNode } from 'mathjs';
 import { DdxError, type SourceLocation } from '../errors.ts';
@@ -33,8 +34,12 @@ export function looksLikeFunctionSource(text: string): boolean {
 }
 
 export function lowerMathExpression(source: string): Program {
-  // `**` is JavaScript's power; mathjs writes `^`. Same length, so columns stay right.
-  const text = source.replace(/\*\*/g, '^ ').replace(/^(\s*)d(\w+)\/d(\w+)(\s*[=(])/gm, '$1d$2_d$3$4');
+  // `**` is JavaScript's power; mathjs writes `^`. `df/dx =` and a teacher's `f'(x) =` are
+  // written `df_dx =`. Each rewrite keeps the length, so columns stay right.
+  const text = source
+    .replace(/\*\*/g, '^ ')
+    .replace(/^(\s*)d(\w+)\/d(\w+)(\s*[=(])/gm, '$1d$2_d$3$4')
+    .replace(/^(\s*)([A-Za-z_]\w*)'\(([A-Za-z_]\w*)\)(\s*=)/gm, '$1d$2_d$3$4');
   let root: Node;
   try {
     root = parse(text) as Node;

@@ -360,6 +360,12 @@ describe('expression mode', () => {
     expect(ok('f(x, y) = x^2 * y\ngrad_f = [2*x*y, x^2]', { x: 2, y: 1 }).verdict).toBe('correct');
     expect(ok('x^2\ndf_dx(x) = 2x', { x: 2 })).toMatchObject({ verdict: 'correct', gradient: { x: 4 } });
   });
+  it("reads a teacher's f'(x) = ..., and says where a wrong one fails", () => {
+    // d/dx (x^3 + sin x) = 3x^2 + cos x: 3 * 0.49 + cos(0.7) at x = 0.7.
+    expect(ok("f(x) = x^3 + sin(x)\nf'(x) = 3x^2 + cos(x)", { x: 0.7 })).toMatchObject({ verdict: 'correct', gradient: { x: 1.47 + Math.cos(0.7) } });
+    expect(ok("f(x) = x^3 + sin(x)\nf'(x) = 3x^2 - cos(x)", { x: 0.7 })).toMatchObject({ verdict: 'wrong' });
+  });
+
   it('reads df/dx(x, y) = ... too', () => {
     expect(ok('x^2 * y\ndf/dx(x, y) = 2*x*y\ndf/dy = x^2', { x: 2, y: 3 })).toMatchObject({ verdict: 'correct', gradient: { x: 12, y: 4 } });
   });
