@@ -211,3 +211,26 @@ describe('random formulas (expression mode) against the 40-digit reference', () 
     expect(checked).toBeGreaterThan(80);
   });
 });
+
+describe('random text and random points', () => {
+  const tokens = ['function', 'f', '(', ')', '{', '}', 'x', 'y', 'a', 'return', ';', '+', '-', '*', '/', '**', '=', 'let', 'const', 'for', 'while', 'if', 'else', '<', '>', '?', ':', '[', ']', ',', '.', 'length', 'Math', 'sin', 'exp', '1', '0', '2.5', '1e308', 'NaN', 'Infinity', 'true', 'new', 'Array', 'fill', 'break', 'continue', '++', '--', '+=', '"s"', "'", '`', '\\', '\n', '=>', 'this', 'window', 'eval', '^', '!', '&&', '||', '%', 'var', 'class', 'import', '#', '@'];
+  const text = fc.array(fc.constantFrom(...tokens), { maxLength: 40 }).map((t) => t.join(' '));
+  const anyPoint = fc.oneof(fc.jsonValue(), fc.record({ x: fc.oneof(fc.double(), fc.array(fc.double(), { maxLength: 5 }), fc.string()), y: fc.double(), a: fc.array(fc.double(), { maxLength: 4 }) }));
+  const sources = fc.oneof(text, fc.constantFrom('function f(x) { return x * x; }', 'function f(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; }', 'x^2 + y', 'function f(x, y) { return x / y; }'));
+
+  it('never throw: every problem comes back as an error with a kind and a message, and the response is JSON', () => {
+    fc.assert(
+      fc.property(sources, anyPoint, (source, at) => {
+        const r = runGradient({ source, at, options: { forward: { measure: false }, reverse: { measure: false } } });
+        if ('error' in r) {
+          expect(typeof r.error.kind).toBe('string');
+          expect(r.error.message.length).toBeGreaterThan(10);
+          return;
+        }
+        for (const result of Object.values(r.engines)) if (!result.ok) expect(result.error.message.length).toBeGreaterThan(10);
+        expect(() => JSON.stringify(r)).not.toThrow();
+      }),
+      { seed: 20261130, numRuns: 300 },
+    );
+  });
+});
