@@ -7,6 +7,7 @@ import { DualAlgebra, type KinkHit } from '../../algebras/dual.ts';
 import { compileTangent, generateTangent, type TangentFunction } from '../../codegen/tangent.ts';
 import { generateGradient } from '../../codegen/reverse.ts';
 import { floatAlgebra, type Value } from '../../interp/algebra.ts';
+import { compileProgram } from '../../interp/compile.ts';
 import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
 import { gradientFromSlots, maxRelativeError, type Gradient, type Point } from '../../point.ts';
@@ -198,6 +199,7 @@ export interface SweepComparison {
 const MAX_TIMED_OPERATIONS = 100_000;
 
 function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operationsPerSweep: number): SweepComparison {
+  const plainF = compileProgram(ctx.program, null);
   const zeros = ctx.wrt.map((name) => {
     const x = ctx.at[name];
     return Array.isArray(x) ? new Array<number>(x.length).fill(0) : 0;
@@ -227,7 +229,8 @@ function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operat
   }
   return {
     sweeps: n,
-    f_micros: quickMicros(() => ctx.f(...ctx.args)),
+    // f as plain JavaScript, without the loop counter (see the reverse engine): f has run to its end.
+    f_micros: quickMicros(() => plainF(...ctx.args)),
     tangent_sweep_micros: tangentSweep,
     tangent_gradient_micros: n * tangentSweep,
     reverse_code_micros: reverseCode,
