@@ -43,8 +43,8 @@ const QUICK_MAX_MILLIS = 40;
 const QUICK_WARMUP_MILLIS = 5;
 
 /**
- * The fastest of short batches after a few milliseconds of warm-up (so that the JIT has compiled
- * the code being timed, as it has in a real loop); for a call that takes over 2 ms even on its
+ * The settled time of short batches after a few milliseconds of warm-up (so that the JIT has
+ * compiled the code being timed, as it has in a real loop); for a call that takes over 2 ms even on its
  * third run, the fastest of those three runs (the first runs of new code are slow, so one slow
  * run says little); for a call over 20 ms, that one run, so that timing never costs much more
  * than the work it times.
@@ -60,40 +60,45 @@ export function quickMicros(fn: () => unknown): number {
     if (millis < 2) {
       const warm = performance.now();
       while (performance.now() - warm < QUICK_WARMUP_MILLIS) for (let i = 0; i < 16; i++) timingSink = fn();
-      return fastestBatchMicros(fn, QUICK_MILLIS);
+      return settledMicros(fn, QUICK_MILLIS);
     }
   }
   return fastest;
 }
 
 /**
- * The fastest batch's time per call, sampled for at least `millis` and on while the fastest keeps
- * improving (up to QUICK_MAX_MILLIS): in a short window the JIT may still be compiling the code,
- * and the fastest batch is the one that ran compiled code.
+ * The time per call once the code has settled: batches of 2 ms for at least `millis`, and on
+ * while the later half of the batches is still faster than the earlier half (the JIT was still
+ * compiling), up to QUICK_MAX_MILLIS; the median of the later half. A median, not the fastest:
+ * the page's clock is coarse and jittered, and its fastest reading can be near 0.
  */
-function fastestBatchMicros(fn: () => unknown, millis: number): number {
+function settledMicros(fn: () => unknown, millis: number): number {
   let batch = 1;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < batch; i++) timingSink = fn();
-    // 2 ms a batch: the page's clock ticks every 0.1 ms, and the fastest of coarse readings leans low.
     if (performance.now() - t0 >= 2 || batch >= 1 << 20) break;
     batch *= 4;
   }
-  let fastest = Infinity;
+  const samples: number[] = [];
   const start = performance.now();
-  let improved = start;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < batch; i++) timingSink = fn();
     const now = performance.now();
-    const micros = ((now - t0) * 1000) / batch;
-    // A new fastest by more than 5% means the code is still changing under the JIT.
-    if (micros < fastest * 0.95) improved = now;
-    fastest = Math.min(fastest, micros);
+    samples.push(((now - t0) * 1000) / batch);
     const elapsed = now - start;
-    if (elapsed >= QUICK_MAX_MILLIS || (elapsed >= millis && now - improved >= elapsed / 2)) return fastest;
+    if (elapsed < millis || samples.length < 4) continue;
+    const half = samples.length >> 1;
+    const earlier = median(samples.slice(0, half));
+    const later = median(samples.slice(half));
+    if (later >= earlier * 0.9 || elapsed >= QUICK_MAX_MILLIS) return later;
   }
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
 }
 
 /** A time for a note: µs or ms with two or three digits, or a bound below the resolution. */
