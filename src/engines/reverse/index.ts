@@ -125,7 +125,7 @@ export const reverseEngine: Engine = {
         tape_micros: costMicros(tapeRun),
         tape_over_f: ratioOf(tapeRun, f) ?? 'n/a',
       });
-      notes.push(`one gradient takes ${formatMicros(code)} with the generated code${ratio(code)} and ${formatMicros(tapeRun)} with the tape${ratio(tapeRun)}, against ${formatMicros(f)} for f: the tape records every operation as it runs and sweeps the records back, the generated code is f's own statements run forward and then back (quick figures from this run, rough where other work shares the processor, as in a browser tab; npm run bench measures at length)`);
+      notes.push(`one gradient takes ${formatMicros(code)} with the generated code${ratio(code)} and ${formatMicros(tapeRun)} with the tape${ratio(tapeRun)}, against ${formatMicros(f)} for f: the tape records every operation as it runs and sweeps the records back, the generated code is f's own statements run forward and then back (quick figures from this run, of code just compiled: in a browser tab the JIT can take a fraction of a second more to bring it to full speed, so the figures there are rough; npm run bench measures at length)`);
       if (ratioOf(code, f) === null) notes.push(`a time under ${RESOLVABLE_MICROS} µs is faster than any real call: the JIT has folded that call away in the timing loop, so no ratio is given for it (npm run bench times larger functions)`);
     }
     if (value !== undefined) output.value = value;
