@@ -1,5 +1,7 @@
-// Timing for the --time option and the cost cards: the median time of one call, measured over
-// batches long enough for the clock to resolve them. Used for reporting only, never asserted.
+// Timing for the --time option, the bench and the cost cards: the median time of one call over
+// batches long enough for the clock to resolve them (medianMicros), and the short, warmed-up
+// timing the forward and reverse cards take inside a run (quickMicros), with the formatting of
+// times and ratios they share. Used for reporting only, never asserted.
 
 /**
  * Every timed call's result is stored here. A result nobody reads lets the JIT drop a small pure
@@ -44,8 +46,8 @@ const QUICK_WARMUP_MILLIS = 5;
 
 /**
  * The settled time of short batches after a few milliseconds of warm-up (so that the JIT has
- * compiled the code being timed, as it has in a real loop); for a call that takes over 2 ms even on its
- * third run, the fastest of those three runs (the first runs of new code are slow, so one slow
+ * compiled the code being timed, as it has in a real loop); for a call that takes over 2 ms even
+ * on its third run, the fastest of those three runs (the first runs of new code are slow, so one slow
  * run says little); for a call over 20 ms, that one run, so that timing never costs much more
  * than the work it times.
  */
