@@ -53,7 +53,22 @@ export interface GeneratedGradient {
   fn: (...args: unknown[]) => unknown;
 }
 
+const generated = new WeakMap<Program, Map<string, GeneratedGradient>>();
+
+/**
+ * The gradient function for a program and options, generated once: the reverse card, its timing
+ * and the forward card's comparison all ask for the same one.
+ */
 export function generateGradient(program: Program, options: GradientOptions = {}): GeneratedGradient {
+  const key = JSON.stringify([options.wrt ?? null, options.preserveResult ?? false, options.seed ?? 1]);
+  let byOptions = generated.get(program);
+  if (!byOptions) generated.set(program, (byOptions = new Map()));
+  let gen = byOptions.get(key);
+  if (!gen) byOptions.set(key, (gen = transform(program, options)));
+  return gen;
+}
+
+function transform(program: Program, options: GradientOptions): GeneratedGradient {
   const nf = normalize(program);
   const params = nf.params.map((p) => p.name);
   const sourceParams = program.functions[program.main].params.map((p) => p.name);

@@ -33,6 +33,18 @@ export function compileProgram(program: Program, loopBudget: number | null = COM
   });
 }
 
+const plainCache = new WeakMap<Program, CompiledFunction>();
+
+/**
+ * f as plain JavaScript (no loop counter), compiled once per program: for timing f where it has
+ * already run to its end, which the forward and reverse cards both do.
+ */
+export function plainFunction(program: Program): CompiledFunction {
+  let f = plainCache.get(program);
+  if (!f) plainCache.set(program, (f = compileProgram(program, null)));
+  return f;
+}
+
 function compileFn(fn: Fn, isMain: boolean, loopBudget: number | null): string {
   const locals = new Set<string>();
   collectLocals(fn.body, locals);

@@ -169,16 +169,10 @@ class ClosureBuilder<V> {
         };
       }
       case 'if': {
-        const test = this.test(s.test);
+        const decide = this.decision(s.test, loc);
         const then = this.block(s.then);
         const otherwise = this.block(s.else);
-        const onBranch = this.options.onBranch;
-        return (frame) => {
-          vm.tick(loc);
-          const taken = test(frame);
-          onBranch?.(loc, s.test, taken);
-          return taken ? then(frame) : otherwise(frame);
-        };
+        return (frame) => (decide(frame) ? then(frame) : otherwise(frame));
       }
       case 'loop': {
         const test = this.test(s.test);
@@ -214,6 +208,20 @@ class ClosureBuilder<V> {
       throw new DdxError('runtime', `index ${i} is out of range for an array of length ${array.length}`, loc);
     }
     return i;
+  }
+
+  /** An if's or a ternary's test: one step of the budget, decided, and reported to onBranch. */
+  private decision(e: Expr, loc: SourceLocation | undefined): TestCode<V> {
+    const vm = this.vm;
+    const test = this.test(e);
+    const onBranch = this.options.onBranch;
+    if (!onBranch) return (frame) => { vm.tick(loc); return test(frame); };
+    return (frame) => {
+      vm.tick(loc);
+      const taken = test(frame);
+      onBranch(loc, e, taken);
+      return taken;
+    };
   }
 
   private test(e: Expr): TestCode<V> {
@@ -286,17 +294,11 @@ class ClosureBuilder<V> {
         return (f) => A.constant(test(f) ? 1 : 0);
       }
       case 'cond': {
-        const test = this.test(e.test);
+        // A ternary is a decision like an if's: the gradient holds while it goes the same way.
+        const decide = this.decision(e.test, loc);
         const then = this.any(e.then);
         const otherwise = this.any(e.else);
-        const onBranch = this.options.onBranch;
-        // A ternary is a decision like an if's: the gradient holds while it goes the same way.
-        return (f) => {
-          vm.tick(loc);
-          const taken = test(f);
-          onBranch?.(loc, e.test, taken);
-          return taken ? then(f) : otherwise(f);
-        };
+        return (f) => (decide(f) ? then(f) : otherwise(f));
       }
       case 'call': {
         // Arrays are passed by reference, as in JavaScript: a helper's element writes are seen.

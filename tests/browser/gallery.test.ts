@@ -5,24 +5,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { EXAMPLES } from '../../app/examples.ts';
 import { ENGINES } from '../../src/engines/registry.ts';
-import { cardStates, loadExample, partialsOf, settle, type Browser, openPlayground } from './harness.ts';
+import { cardStates, loadExample, partialsOf, settle, sharedPlayground } from './harness.ts';
 
 const baseUrl = inject('baseUrl');
 const distDir = inject('distDir');
 const registered = ENGINES.map((e) => e.id) as string[];
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openPlayground(baseUrl);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const shared = sharedPlayground(baseUrl);
 
 describe('the examples gallery', () => {
   it('has at least 12 examples, each with a one-line lesson, the blog examples first', () => {
@@ -32,7 +24,7 @@ describe('the examples gallery', () => {
   });
 
   it('renders every card of every example with no error and no console error; prints keystroke-to-cards times', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     const times: [string, number][] = [];
     for (const example of EXAMPLES) {
       await loadExample(page, example.id);

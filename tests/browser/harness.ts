@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
@@ -167,3 +168,20 @@ export async function extraGlobals(page: Page): Promise<string[]> {
     return Object.getOwnPropertyNames(window).filter((k) => !blank.has(k));
   });
 }
+
+/**
+ * One playground shared by a test file's tests: opened before the first (then `prepare`, if
+ * given), closed after the last. Read `.browser` inside the tests.
+ */
+export function sharedPlayground(baseUrl: string, prepare?: (browser: Browser) => Promise<unknown>): { browser: Browser } {
+  const shared = {} as { browser: Browser };
+  beforeAll(async () => {
+    shared.browser = await openPlayground(baseUrl);
+    await prepare?.(shared.browser);
+  });
+  afterAll(async () => {
+    await shared.browser?.close();
+  });
+  return shared;
+}
+

@@ -2,12 +2,12 @@
 // time budget, drafts, globals and screenshots. Expected numbers come from the maths (the blog's
 // values, hand derivatives), never from another engine.
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ENGINES } from '../../src/engines/registry.ts';
 import { encodePermalink, MAX_HASH_LENGTH } from '../../app/permalink.ts';
 import {
   cardStates, DESKTOP, editorText, extraGlobals, loadExample, openBrowser, partialsOf, pasteSource, PHONE, screenshot, settle, typeSource,
-  waitForCards, waitForEditor, type Browser, openPlayground } from './harness.ts';
+  sharedPlayground, waitForCards, waitForEditor } from './harness.ts';
 import type { Page } from 'playwright-core';
 
 /** Types a value into a labelled number field, waiting for the cards when it changes anything. */
@@ -22,19 +22,11 @@ const registered = ENGINES.map((e) => e.id);
 /** Globals that libraries put on window themselves: Monaco's base/browser/window.js sets this one. */
 const LIBRARY_GLOBALS = ['vscodeWindowId'];
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openPlayground(baseUrl);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const shared = sharedPlayground(baseUrl);
 
 describe('the playground', () => {
   it('shows 7 for d/dx of the typed autograd example, and LaTeX in the symbolic card', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     expect(await page.locator('[data-engine]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-engine')))).toEqual(
       ['manual', 'numeric', 'symbolic', 'reverse', 'forward'].filter((id) => registered.includes(id as never)),
     );
@@ -59,7 +51,7 @@ describe('the playground', () => {
   });
 
   it('updates every card when a parameter control moves', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     await loadExample(page, 'manual-check');
     const before: Record<string, string> = {};
     for (const id of registered) before[id] = (await partialsOf(page, id)).x;
@@ -83,7 +75,7 @@ describe('the playground', () => {
   });
 
   it('restores source, point, wrt and engine options from a permalink in a fresh browser; the plain form works too', async () => {
-    const { page } = browser;
+    const { page } = shared.browser;
     await loadExample(page, 'sympy');
     const has = (id: string) => registered.includes(id as never);
     await settle(page, async () => {
@@ -143,7 +135,7 @@ describe('the playground', () => {
   it('says under the agreement table where rounding takes f down another path than the exact reference', async () => {
     // At x = 1e-17, (x + 1) - 1 is 0 in doubles (so f = 2x) but exactly x (so the reference is 3x).
     const src = 'function f(x) {\n  return (x + 1) - 1 < x ? 2 * x : 3 * x;\n}';
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     try {
       await page.goto(`${baseUrl}#src=${encodeURIComponent(src)}&at=${encodeURIComponent('{"x":1e-17}')}`);
       await waitForEditor(page);
@@ -161,11 +153,11 @@ describe('the playground', () => {
   });
 
   it('runs nothing from a hostile link and shows an error, keeping the work', async () => {
-    const p = await browser.newPage();
+    const p = await shared.browser.newPage();
     try {
       const reached: string[] = [];
       // A payload that ran in the page or in the worker would set the flag or fetch this URL.
-      await browser.context.route('**/__ddx_pwned*', (route) => { reached.push(route.request().url()); return route.fulfill({ body: '' }); });
+      await shared.browser.context.route('**/__ddx_pwned*', (route) => { reached.push(route.request().url()); return route.fulfill({ body: '' }); });
       const payload = "globalThis.__ddxPwned = 1; fetch('/__ddx_pwned')";
       const sources = [
         `function f(x) { ${payload}; return x; }`,
@@ -211,15 +203,15 @@ describe('the playground', () => {
 
       expect(await p.evaluate(() => (globalThis as Record<string, unknown>).__ddxPwned)).toBeUndefined();
       expect(reached).toEqual([]);
-      expect(browser.errors).toEqual([]);
+      expect(shared.browser.errors).toEqual([]);
     } finally {
-      await browser.context.unroute('**/__ddx_pwned*');
+      await shared.browser.context.unroute('**/__ddx_pwned*');
       await p.close();
     }
   });
 
   it('stops `while (true) {}` with the budget error while the editor keeps taking typing', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     await settle(page, () => typeSource(page, 'function f(x) { while (true) {} return x; }'));
     await page.waitForSelector('[data-engine] [data-error-kind="budget"]', { timeout: 10_000 });
     expect(await page.locator('[data-source-error="budget"]').count()).toBe(1);
@@ -234,7 +226,7 @@ describe('the playground', () => {
   });
 
   it('terminates and respawns the worker past the time budget, and stays usable', async () => {
-    const p = await browser.newPage();
+    const p = await shared.browser.newPage();
     try {
       await p.goto(`${baseUrl}?budget=400`);
       await waitForEditor(p);
@@ -254,11 +246,11 @@ describe('the playground', () => {
     } finally {
       await p.close();
     }
-    expect(browser.errors).toEqual([]);
+    expect(shared.browser.errors).toEqual([]);
   });
 
   it('restores the draft on reload, and keeps it one click away when a link replaces it', async () => {
-    const p = await browser.newPage();
+    const p = await shared.browser.newPage();
     try {
       await p.goto(baseUrl);
       await waitForEditor(p);
@@ -281,14 +273,14 @@ describe('the playground', () => {
       expect(await editorText(p)).toBe('x^3 - x');
       await settle(p, () => p.click('[data-restore-backup]'));
       expect(await editorText(p)).toBe(draft);
-      expect(browser.errors).toEqual([]);
+      expect(shared.browser.errors).toEqual([]);
     } finally {
       await p.close();
     }
   });
 
   it('marks fence errors in the editor at their line and column, and completes and explains Math.*', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     await settle(page, () => typeSource(page, 'function f(x) {\nreturn this.x;'));
     await page.waitForSelector('[data-source-error="unsupported"]');
     // Monaco indents the new line by two spaces, so `this` starts at column 10 of line 2.
@@ -311,7 +303,7 @@ describe('the playground', () => {
   });
 
   it('labels every control and reaches the cards from the keyboard', async () => {
-    const { page } = browser;
+    const { page } = shared.browser;
     await loadExample(page, 'autograd');
     const unlabelled = await page.locator('input, select, textarea, button').evaluateAll((els) =>
       els
@@ -340,7 +332,7 @@ describe('the playground', () => {
   });
 
   it('turns a number control into a list when f starts indexing that parameter, and back', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     await settle(page, () => pasteSource(page, 'function f(v) { return v * v; }'));
     await setField(page, 'Value of v', '3');
     expect(await page.locator('[data-param="v"].param-num').count()).toBe(1);
@@ -360,7 +352,7 @@ describe('the playground', () => {
   });
 
   it('hides, shows and reorders cards, copies generated source, and shows the tape', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     await loadExample(page, 'tangent-source');
     const order = () => page.locator('[data-engine]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-engine')));
     const start = await order();
@@ -392,7 +384,7 @@ describe('the playground', () => {
   });
 
   it('paints the shell and computes before Monaco has loaded', async () => {
-    const p = await browser.newPage();
+    const p = await shared.browser.newPage();
     let release!: () => void;
     const held = new Promise<void>((resolve) => { release = resolve; });
     // Hold Monaco's chunk back until the rest of the page has drawn.
@@ -413,7 +405,7 @@ describe('the playground', () => {
   });
 
   it('puts no globals on window', async () => {
-    const { page } = browser;
+    const { page } = shared.browser;
     await page.goto(baseUrl);
     await waitForCards(page);
     // Non-ASCII text makes Monaco start its editor worker (the unicode highlighter runs there).
@@ -425,7 +417,7 @@ describe('the playground', () => {
   });
 
   it('lays out at desktop and phone size, in both themes (screenshots)', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = shared.browser;
     await loadExample(page, 'rosenbrock');
     await screenshot(page, 'desktop-rosenbrock');
     await page.getByRole('button', { name: /^Examples/ }).click();

@@ -8,24 +8,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { TapeView } from '../../src/engines/reverse/tape-view.ts';
 import { runGradient, type GradResponse } from '../../src/run.ts';
 import { EXAMPLES } from '../../app/examples.ts';
-import { loadExample, partialsOf, SCREENSHOTS, settle, waitForCards, waitForEditor, type Browser, openPlayground } from './harness.ts';
+import { loadExample, partialsOf, SCREENSHOTS, settle, sharedPlayground, waitForCards, waitForEditor } from './harness.ts';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openPlayground(baseUrl);
-  // Screenshots of a view element would otherwise have the sticky header over their top.
-  await browser.page.addStyleTag({ content: '.topbar { position: static !important; }' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+// Screenshots of a view element would otherwise have the sticky header over their top.
+const shared = sharedPlayground(baseUrl, (b) => b.page.addStyleTag({ content: '.topbar { position: static !important; }' }));
 
 /** Opens a view's tab; resolves once the view itself (not its loading placeholder) is drawn. */
 async function openView(page: Page, id: string): Promise<void> {
@@ -67,14 +58,14 @@ describe.each([
   const tape = (node.engines.reverse as unknown as { tape: TapeView }).tape;
 
   it('loads', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     // The page opens on the autograd example.
     if (id !== 'autograd') await loadExample(page, id);
     await waitForCards(page);
   });
 
   it('draws f and every engine\'s derivative along the slice, with the point marked', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await openView(page, 'slice');
     const f = await chart(page, 'slice-f');
     expect(f.series).toBe('1');
@@ -94,7 +85,7 @@ describe.each([
   });
 
   it('draws the step-size lab in log-log with the V of truncation against round-off', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await openView(page, 'step-lab');
     const lab = await chart(page, 'step-lab');
     expect(lab.scales).toBe('x:log,y:log');
@@ -115,7 +106,7 @@ describe.each([
   });
 
   it('measures the cost of a gradient for n = 1 … 1000, with progress, and plots both log-log', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await openView(page, 'cost');
     if (id === 'autograd') await page.locator('[data-view="cost"] [role="progressbar"]').waitFor({ timeout: 10_000 });
     await page.locator(`${root('cost')}[data-cost-rows="10"]`).waitFor({ timeout: 60_000 });
@@ -130,7 +121,7 @@ describe.each([
   });
 
   it('draws the tape as a graph, one node per record and per constant, and steps through it', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await openView(page, 'tape');
     const svg = page.locator('[data-view="tape"] svg[data-node-count]');
     await svg.waitFor();
@@ -161,7 +152,7 @@ describe.each([
   });
 
   it('draws the swell meter: sizes against nesting depth on a log scale', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await openView(page, 'swell');
     const swell = await chart(page, 'swell');
     expect(swell.series).toBe('7');
@@ -178,7 +169,7 @@ describe.each([
   });
 
   it('shows the derivation steps, one KaTeX line per rule', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await openView(page, 'steps');
     const steps = page.locator('[data-view="steps"] li[data-step-rule]');
     await steps.first().waitFor();
@@ -190,14 +181,14 @@ describe.each([
   });
 
   it('has no console errors', () => {
-    expect(browser.errors).toEqual([]);
+    expect(shared.browser.errors).toEqual([]);
   });
 });
 
 describe('stepping the tape of x**2 + 3*x*y + y**2', () => {
   it('visits every node, forward then backward, and ends with the reverse card\'s gradient at the inputs', async () => {
     // A teacher's hand-written link: the formula at (2, 1), both inputs differentiated.
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     await page.goto(`${baseUrl}#src=${encodeURIComponent('x**2 + 3*x*y + y**2')}&at=${encodeURIComponent('{"x":2,"y":1}')}&wrt=x,y`);
     await waitForEditor(page);
     await waitForCards(page);
@@ -239,14 +230,14 @@ describe('stepping the tape of x**2 + 3*x*y + y**2', () => {
     const picked = Number(await view.getAttribute('data-tape-selected'));
     expect(records).toContain(picked);
     expect(await view.locator('[data-tape-caption]').textContent()).toMatch(/^Picked/);
-    expect(browser.errors).toEqual([]);
+    expect(shared.browser.errors).toEqual([]);
     await page.close();
   });
 });
 
 describe('the Learn panel', () => {
   it('has a section per style with a live example, the blog\'s examples with their printed output, and the abs conventions', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await openView(page, 'learn');
     await page.locator('[data-lesson]').first().waitFor();
     expect((await page.locator('[data-lesson]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lesson'))))).toEqual(['manual', 'numeric', 'symbolic', 'reverse', 'forward']);
@@ -257,13 +248,13 @@ describe('the Learn panel', () => {
     // A lesson's example opens in the playground, with its picture.
     await settle(page, () => page.click('[data-lesson-open="cancellation"]'));
     await page.waitForSelector('[data-view="step-lab"]');
-    expect(browser.errors).toEqual([]);
+    expect(shared.browser.errors).toEqual([]);
   });
 });
 
 describe('the pictures in the dark theme', () => {
   it('renders the slice, the step lab and the tape with no console error', async () => {
-    const page = browser.page;
+    const page = shared.browser.page;
     await page.click('[data-theme-toggle]');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     for (const id of ['slice', 'step-lab', 'tape']) {
@@ -271,6 +262,6 @@ describe('the pictures in the dark theme', () => {
       if (id !== 'tape') await chart(page, id === 'slice' ? 'slice-derivatives' : 'step-lab');
       await shoot(page, id, `dark-${id}`);
     }
-    expect(browser.errors).toEqual([]);
+    expect(shared.browser.errors).toEqual([]);
   });
 });

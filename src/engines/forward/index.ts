@@ -7,7 +7,7 @@ import { DualAlgebra, type KinkHit } from '../../algebras/dual.ts';
 import { compileTangent, generateTangent, type TangentFunction } from '../../codegen/tangent.ts';
 import { generateGradient } from '../../codegen/reverse.ts';
 import { floatAlgebra, type Value } from '../../interp/algebra.ts';
-import { compileProgram } from '../../interp/compile.ts';
+import { plainFunction } from '../../interp/compile.ts';
 import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
 import { gradientFromSlots, maxRelativeError, type Gradient, type Point } from '../../point.ts';
@@ -199,7 +199,7 @@ export interface SweepComparison {
 const MAX_TIMED_OPERATIONS = 100_000;
 
 function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operationsPerSweep: number): SweepComparison {
-  const plainF = compileProgram(ctx.program, null);
+  const plainF = plainFunction(ctx.program);
   const zeros = ctx.wrt.map((name) => {
     const x = ctx.at[name];
     return Array.isArray(x) ? new Array<number>(x.length).fill(0) : 0;

@@ -11,7 +11,7 @@ import { gradientFromSlots, flattenGradient, slotsOf, type Gradient } from '../.
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { generateGradient, type GeneratedGradient } from '../../codegen/reverse.ts';
 import { runTape } from './tape-view.ts';
-import { compileProgram } from '../../interp/compile.ts';
+import { plainFunction } from '../../interp/compile.ts';
 import { costMicros, formatMicros, quickMicros, ratioNote, ratioOf, RESOLVABLE_MICROS } from '../../timing.ts';
 
 interface ReverseOptions { preserveResult: boolean; seed: number; tapeMaxNodes: number; measure: boolean }
@@ -113,7 +113,7 @@ export const reverseEngine: Engine = {
       // One gradient each way against one evaluation of f, measured here, as the forward card does.
       // f as plain JavaScript, without the loop counter that stops a runaway loop (which alone
       // can make a tight loop twice as slow): f has already run to its end at this point.
-      const plain = compileProgram(ctx.program, null);
+      const plain = plainFunction(ctx.program);
       const f = quickMicros(() => plain(...ctx.args));
       const code = quickMicros(() => gen.fn(...ctx.args));
       const tapeRun = quickMicros(() => runTape(ctx.program, ctx.at, ctx.wrt, 0));
