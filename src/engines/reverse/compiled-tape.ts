@@ -208,11 +208,31 @@ const codeField: Field<GExpr> = {
 /** The record array as a local of the recording function (user names never contain `$`). */
 const ARRAYS = '$F = $T.F';
 
-/** An operand of a primitive: its value as code, its record id as code ('-1' for none). */
-interface Operand { v: string; id: string; g: GExpr }
+/**
+ * An operand of a primitive: its value as code, its record id as code ('-1' for none), and, when
+ * it is the value of a primitive that may be recorded, that primitive's site.
+ */
+interface Operand { v: string; id: string; g: GExpr; site?: number }
+
+/**
+ * Where the fast sweep finds a site's adjoint (bar). SUM: in the record's adjoint slot, zeroed when
+ * recorded, that every user adds into (a variable's value can have many users). A primitive's value
+ * used only as an argument of another primitive, as every value inside an expression is, has that
+ * one user, which is recorded whenever it is: its contribution is the whole adjoint. SET: the user
+ * stores it in the slot (which needs no zeroing); CARRY: the user is always the very next record
+ * swept, and hands it over in a variable, out of memory.
+ */
+const SUM = 0, SET = 1, CARRY = 2;
 
 /** How a site keeps one argument (see NONE ... CONSTANT), with the number it keeps, if any. */
-interface Slot { kind: number; number: number; partial?: string }
+interface Slot {
+  kind: number;
+  number: number;
+  partial?: string;
+  /** For a recorded argument: where its adjoint goes (SUM, SET or CARRY), and its site if it has one. */
+  to?: number;
+  site?: number;
+}
 
 /** A number as a JavaScript operand of `*`. */
 const literal = (c: number) => { const t = formatNumber(c, 'js').text; return t.startsWith('-') ? `(${t})` : t; };
@@ -231,6 +251,8 @@ class TapeCompiler {
   private sites: (SourceLocation | undefined)[] = [];
   private siteOps: number[] = [];
   private siteSlots: Slot[][] = [];
+  /** Per site, where the fast sweep finds its adjoint (SUM, SET or CARRY). */
+  private barFrom: number[] = [];
   /** Kink tests the recording code calls, by op code. */
   private kinkOps = new Set<number>();
   /** The straight-line run being emitted: where its room check goes, how many records it can make. */
@@ -278,7 +300,9 @@ class TapeCompiler {
       ...(nf.params.length ? [`  let ${nf.params.map((p, i) => `${p.name} = $A[${2 * i}], ${p.name}$ = $A[${2 * i + 1}]`).join(', ')};`] : []),
       ...(locals.length ? [`  let ${locals.map(local).join(', ')};`] : []),
     ];
-    const body = [...head, ...this.lines, `  $end = $n;`, `  $out = ${this.idOf(nf.result)};`, `  return ${nf.result};`,
+    const lines = this.lines.map((line) => line.replace(/ ?\/\*zero (\d+)\*\/( ?\$F\[\$o \| 3\] = 0;)/g,
+      (_, site: string, zero: string) => (this.barFrom[Number(site)] === SUM ? zero : '')));
+    const body = [...head, ...lines, `  $end = $n;`, `  $out = ${this.idOf(nf.result)};`, `  return ${nf.result};`,
       `}, () => $end, () => $out];`].join('\n');
     const kinkNames = [...this.kinkOps].map((code) => `$kink_${PRIMITIVES[code]}`);
     const kinkTests = [...this.kinkOps].map((code) => RULES[PRIMITIVES[code]].kink!.at);
@@ -354,24 +378,23 @@ class TapeCompiler {
 
   /**
    * The fast backward sweep, one case per site: each recorded argument's adjoint slot gets
-   * bar * partial added, the partial read from the record or written in as the site's number.
-   * Every record from the output down is swept, reached or not (see backward).
+   * bar * partial added (or stored, see SET), the partial read from the record or written in as
+   * the site's number. Every record from the output down is swept, reached or not (see backward).
+   * A site whose argument carries (see CARRY) goes on, in the same case, to that argument's record,
+   * the next one down, with its adjoint in hand: a chain of nested calls such as
+   * `100 * (y - x ** 2) ** 2` is swept in one case, its adjoints kept out of memory. A carrying
+   * site has no case of its own: its record is always swept by its user's.
    */
   private sweepSource(): string {
     // Sites with the same code share a case (every x ** 2 is one case).
     const bodies = new Map<string, number[]>();
-    this.siteSlots.forEach((slots, s) => {
-      const recorded = slots.map((slot, i) => ({ slot, i })).filter(({ slot }) => slot.kind === PARTIAL || slot.kind === CONSTANT);
-      const adds = recorded.map(({ slot, i }) => {
-        const add = `F[(j << 3) | 3] += ${contribution(slot, i)};`;
-        // A record exists when one of its arguments is recorded: a lone candidate always is.
-        return `j = F[o | ${5 + i}] | 0; ${recorded.length > 1 ? `if (j >= 0) ${add}` : add}`;
-      });
-      const body = adds.join(' ');
+    this.siteSlots.forEach((_, s) => {
+      if (this.barFrom[s] === CARRY) return;
+      const body = `bar = F[o | 3]; ${this.sweepRecord(s)}`;
       bodies.set(body, [...(bodies.get(body) ?? []), s]);
     });
     const cases = [...bodies].map(([body, sites]) => `        ${sites.map((s) => `case ${s}:`).join(' ')} ${body} break;`);
-    const one = [`      bar = F[o | 3];`, `      switch (F[o | 4] | 0) {`, ...cases, `      }`];
+    const one = [`      switch (F[o | 4] | 0) {`, ...cases, `      }`];
     // Several records per turn of the loop: each turn costs V8 a check of F's shape again (after
     // its interrupt check), and the loop is otherwise a few instructions per record.
     const unroll = bodies.size <= 16 ? 4 : bodies.size <= 64 ? 2 : 1;
@@ -383,12 +406,34 @@ class TapeCompiler {
     return [
       `"use strict";`,
       `return function sweep(F, o, end) {`,
-      `  let bar = 0, j = 0;`,
+      `  let bar = 0, carry = 0, j = 0;`,
       `  for (; o >= end; o = (o - 8) | 0) {`,
       ...turn,
       `  }`,
       `};`,
     ].join('\n');
+  }
+
+  /**
+   * The fast sweep of one record of site s at offset o, its adjoint in bar: the contributions in
+   * argument order, as the exact sweep makes them (two into one slot must be added in its order),
+   * then the carried argument's record, if it was recorded.
+   */
+  private sweepRecord(s: number): string {
+    const slots = this.siteSlots[s];
+    const recorded = slots.map((slot, i) => ({ slot, i })).filter(({ slot }) => slot.kind === PARTIAL || slot.kind === CONSTANT);
+    let next = '';
+    const adds = recorded.map(({ slot, i }) => {
+      if (slot.to === CARRY) {
+        const down = `o = (o - 8) | 0; bar = carry; ${this.sweepRecord(slot.site!)}`;
+        // A record exists when one of its arguments is recorded: a lone candidate always is.
+        next = recorded.length > 1 ? `if ((F[o | ${5 + i}] | 0) >= 0) { ${down} }` : down;
+        return `carry = ${contribution(slot, i)};`;
+      }
+      const add = `F[(j << 3) | 3] ${slot.to === SET ? '=' : '+='} ${contribution(slot, i)};`;
+      return `j = F[o | ${5 + i}] | 0; ${recorded.length > 1 ? `if (j >= 0) ${add}` : add}`;
+    });
+    return [...adds, next].filter(Boolean).join(' ');
   }
 
   private temp(): string {
@@ -399,6 +444,7 @@ class TapeCompiler {
     this.sites.push(loc);
     this.siteOps.push(code);
     this.siteSlots.push(slots);
+    this.barFrom.push(SUM);
     return this.sites.length - 1;
   }
 
@@ -528,7 +574,9 @@ class TapeCompiler {
 
   private prim(e: Extract<Expr, { k: 'prim' }>, indent: string): Operand {
     const rule = RULES[e.op];
-    const args = e.args.map((a) => this.expr(a, indent));
+    // How many sites exist once each argument is emitted: an argument after which no other
+    // emits a site is recorded, when it is, just before this primitive.
+    const args = e.args.map((a) => ({ ...this.expr(a, indent), after: this.sites.length }));
     const value = applyNotation(rule.js, args.map((a) => ({ text: a.v, prec: PREC.atom })), 'js').text;
     const t = this.temp();
     this.lines.push(`${indent}const ${t} = ${value};`);
@@ -544,7 +592,9 @@ class TapeCompiler {
       if (arg.k === 'num') return { kind: NONE, number: arg.value };
       if (a.id === '-1') return { kind: FIXED, number: 0 };
       const p = partials[i];
-      return p.k === 'num' ? { kind: CONSTANT, number: p.value } : { kind: PARTIAL, number: 0, partial: printExpr(p) };
+      const to = a.site === undefined ? SUM : a.after === this.sites.length ? CARRY : SET;
+      if (a.site !== undefined) this.barFrom[a.site] = to;
+      return p.k === 'num' ? { kind: CONSTANT, number: p.value, to, site: a.site } : { kind: PARTIAL, number: 0, partial: printExpr(p), to, site: a.site };
     });
     const site = this.site(e.loc, code, slots);
     this.run!.records++;
@@ -561,7 +611,9 @@ class TapeCompiler {
       if (slot.kind === PARTIAL) stores.push(live.length === 1 ? `${d} = ${slot.partial};` : `${d} = ${a.id} >= 0 ? ${slot.partial} : ${a.v};`);
       else if (live.length > 1) stores.push(`if (${a.id} < 0) ${d} = ${a.v};`);
     });
-    stores.push(`$F[$o | 2] = ${t};`, `$F[$o | 3] = 0;`);
+    // The adjoint slot is zeroed only where the fast sweep adds into it (see SUM): the marker is
+    // resolved once this value's user is known (compile).
+    stores.push(`$F[$o | 2] = ${t};`, `${zeroMarker(site)} $F[$o | 3] = 0;`);
     if (rule.kink) {
       this.kinkOps.add(code);
       stores.push(`if ($kink_${e.op}(${args.map((a) => a.v).join(', ')})) $K[${site}] = 1;`);
@@ -572,9 +624,12 @@ class TapeCompiler {
       `${indent}  ${stores.join(' ')}`,
       `${indent}}`,
     );
-    return { v: t, id: at, g: { k: 'var', name: t } };
+    return { v: t, id: at, g: { k: 'var', name: t }, site };
   }
 }
+
+/** Marks the zeroing of a site's adjoint slot in the recording code, until its user is known. */
+const zeroMarker = (site: number) => `/*zero ${site}*/`;
 
 // ---- the backward sweep -----------------------------------------------------------------------
 
