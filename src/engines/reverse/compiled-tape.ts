@@ -34,7 +34,10 @@ export const INPUT = PRIMITIVES.length;
  */
 const NONE = 0, FIXED = 1, PARTIAL = 2, CONSTANT = 3;
 
-/** Record k's slots start at 8k in F: [d1, d2, value, adjoint, site, a1, a2, -]. */
+/**
+ * Record k's slots start at 8k in F: [d1, d2, value, adjoint, site, a1, a2, -]. The record of an
+ * argument whose site carries (CARRY, below) is not stored: it is always k - 1 when there is one.
+ */
 const STRIDE = 8;
 /** The largest tape: V8's arrays of doubles hold 2^27 - 1 entries at most (and this is 512 MB). */
 const MAX_RECORDS = 1 << 23;
@@ -42,8 +45,9 @@ const MAX_RECORDS = 1 << 23;
 /**
  * The records, in one array that grows and is reused by the next recording. Record k keeps at
  * 8k: d1, d2 (argument i's slot: see the site's kinds above), its value, its adjoint (0 as
- * recorded, for the backward sweep to add into), its site (-1 for an input), and the records of
- * its arguments a1, a2 (-1: not recorded; not written for an argument the site keeps).
+ * recorded where the fast sweep adds into it: see SUM), its site (-1 for an input), and the records
+ * of its arguments a1, a2 (-1: not recorded; not written for an argument the site keeps, nor for one
+ * that carries: see CARRY).
  * One plain array of doubles, not typed arrays nor an array per field: once any ArrayBuffer in the
  * process has been detached (tsx's loader does, so does transferring one to a worker), V8 checks
  * for detachment on every typed array access; and every array a loop touches costs V8 a check of
@@ -65,12 +69,15 @@ export class Records {
    * @param kinds per site, the kind of each argument slot (2 per site)
    * @param numbers per site, per slot: the value of a NONE argument written in the source, or the
    * partial of a CONSTANT one (2 per site)
+   * @param carried per site, per slot: 1 + the site of an argument that carries (its record, when
+   * recorded, is the one just before), else 0 (2 per site)
    * @param fastSweep the backward sweep compiled for these sites, over record offsets from..to (see backwardFast)
    */
   constructor(
     readonly siteOps: Uint8Array,
     readonly kinds: number[],
     readonly numbers: number[],
+    readonly carried: number[],
     readonly fastSweep: (F: number[], from: number, to: number) => void,
   ) {
     this.reserve(1024);
@@ -134,8 +141,13 @@ export class Records {
 
   /** The record of argument i (0 or 1) of record k, -1 for a constant. */
   argRecord(k: number, i: number): number {
-    const kind = this.kinds[2 * this.site(k) + i];
-    return kind === PARTIAL || kind === CONSTANT ? this.F[STRIDE * k + 5 + i] : -1;
+    const slot = 2 * this.site(k) + i;
+    const kind = this.kinds[slot];
+    if (kind !== PARTIAL && kind !== CONSTANT) return -1;
+    // An argument's record made at its carrying site is always the one just before (see CARRY).
+    const carried = this.carried[slot];
+    if (carried) return this.site(k - 1) === carried - 1 ? k - 1 : -1;
+    return this.F[STRIDE * k + 5 + i];
   }
 
   /** The value of argument i (0 or 1) of record k, recorded or constant. */
@@ -317,11 +329,15 @@ class TapeCompiler {
     const sweepSource = this.sweepSource();
     const fastSweep = new Function(sweepSource)() as Records['fastSweep'];
     const siteOps = Uint8Array.from(this.siteOps);
-    const kinds: number[] = [], numbers: number[] = [];
+    const kinds: number[] = [], numbers: number[] = [], carried: number[] = [];
     for (const slots of this.siteSlots) {
-      for (let i = 0; i < 2; i++) { kinds.push(slots[i]?.kind ?? NONE); numbers.push(slots[i]?.number ?? 0); }
+      for (let i = 0; i < 2; i++) {
+        kinds.push(slots[i]?.kind ?? NONE);
+        numbers.push(slots[i]?.number ?? 0);
+        carried.push(slots[i]?.to === CARRY ? slots[i].site! + 1 : 0);
+      }
     }
-    const records = new Records(siteOps, kinds, numbers, fastSweep);
+    const records = new Records(siteOps, kinds, numbers, carried, fastSweep);
     const kinked = new Uint8Array(this.sites.length);
     const types = nf.params.map((p) => p.type);
     const idCache: (number[] | undefined)[] = [];
@@ -427,7 +443,8 @@ class TapeCompiler {
       if (slot.to === CARRY) {
         const down = `o = (o - 8) | 0; bar = carry; ${this.sweepRecord(slot.site!)}`;
         // A record exists when one of its arguments is recorded: a lone candidate always is.
-        next = recorded.length > 1 ? `if ((F[o | ${5 + i}] | 0) >= 0) { ${down} }` : down;
+        // Else the record just below is this argument's when it was made at its site (see CARRY).
+        next = recorded.length > 1 ? `if ((F[(o - 8) | 4] | 0) === ${slot.site}) { ${down} }` : down;
         return `carry = ${contribution(slot, i)};`;
       }
       const add = `F[(j << 3) | 3] ${slot.to === SET ? '=' : '+='} ${contribution(slot, i)};`;
@@ -606,7 +623,8 @@ class TapeCompiler {
       const d = `$F[$o${i ? ' | 1' : ''}]`;
       if (slot.kind === FIXED) stores.push(`${d} = ${a.v};`);
       if (slot.kind !== PARTIAL && slot.kind !== CONSTANT) return;
-      stores.push(`$F[$o | ${5 + i}] = ${a.id};`);
+      // The record of an argument that carries is the one just before: it needs no slot.
+      if (slot.to !== CARRY) stores.push(`$F[$o | ${5 + i}] = ${a.id};`);
       // The partial when the argument is recorded, else its value (for the tape view).
       if (slot.kind === PARTIAL) stores.push(live.length === 1 ? `${d} = ${slot.partial};` : `${d} = ${a.id} >= 0 ? ${slot.partial} : ${a.v};`);
       else if (live.length > 1) stores.push(`if (${a.id} < 0) ${d} = ${a.v};`);
@@ -675,7 +693,7 @@ export function backward(records: Records, out: number, seed: number): Reached {
   reached.fill(0, 0, out + 1);
   reached[out] = 1;
   F[STRIDE * out + 3] = seed;
-  SWEEPS.exact(F, reached, records.kinds, records.numbers, out, records.firstOp);
+  SWEEPS.exact(F, reached, records.kinds, records.numbers, records.carried, out, records.firstOp);
   return new Reached(records, out);
 }
 
@@ -686,14 +704,16 @@ export function backward(records: Records, out: number, seed: number): Reached {
  * partial, 3: the site keeps it) and numbers from two small tables.
  */
 const SWEEPS = new Function(`"use strict";
-  function exact(F, R, kinds, numbers, out, first) {
+  function exact(F, R, kinds, numbers, carried, out, first) {
     for (let k = out, o = out << 3; k >= first; k = (k - 1) | 0, o = (o - 8) | 0) {
       if (R[k] === 0) continue;
       const bar = F[o | 3], s = F[o | 4] << 1;
       for (let i = 0; i < 2; i++) {
         const kind = kinds[s | i];
         if (kind < ${PARTIAL}) continue;
-        const j = F[o | (5 + i)] | 0;
+        // An argument made at a carrying site is the record just before, if that was made there.
+        const c1 = carried[s | i];
+        const j = c1 === 0 ? F[o | (5 + i)] | 0 : (F[(o - 8) | 4] | 0) === c1 - 1 ? k - 1 : -1;
         if (j < 0) continue;
         const c = bar * (kind === ${PARTIAL} ? F[o | i] : numbers[s | i]);
         const q = (j << 3) | 3;
@@ -712,7 +732,7 @@ const SWEEPS = new Function(`"use strict";
     return values;
   }
   return { exact, gather };`)() as {
-  exact: (F: number[], R: number[], kinds: number[], numbers: number[], out: number, first: number) => void;
+  exact: (F: number[], R: number[], kinds: number[], numbers: number[], carried: number[], out: number, first: number) => void;
   gather: (F: number[], first: number, count: number) => number[] | null;
 };
 
