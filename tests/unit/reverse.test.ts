@@ -561,6 +561,24 @@ describe('the tape view', () => {
     }
   });
 
+  it('links each operation to the right arguments: on every corpus function and point, its value is its operation applied to theirs', () => {
+    let checked = 0;
+    for (const e of corpus) {
+      for (const p of e.points) {
+        const { view } = tape(e.source, p.at);
+        const byId = new Map(view.nodes.map((n) => [n.id, n]));
+        for (const n of view.nodes) {
+          if (n.op === 'input' || n.op === 'const') continue;
+          const args = view.edges.filter((x) => x.to === n.id).map((x) => byId.get(x.from)!.value);
+          const expected = RULES[n.op as Primitive].float(...args);
+          expect(Object.is(n.value, expected) || n.value === expected, `${e.name} at ${JSON.stringify(p.at)}: node ${n.id} (${n.op}) of ${args}`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
   const foundation = foundationTape;
 
   it("records what the foundation's Tape over the interpreter records: the same count, the same gradient", () => {
