@@ -2,16 +2,24 @@
 // slider), then asks the worker to prepare the function and runs the visible engines one request
 // each, in card order, so cards fill in as their engine finishes and an engine that overruns the
 // time budget fails only its own card. Answers for a state that is no longer current are dropped.
+// Once every card is in, the cards that time their code against f (reverse, forward) are run again
+// in a second worker with settled timings (a browser tab's JIT needs a fraction of a second to
+// bring fresh code to full speed, which the quick figures do not wait for), and their costs and
+// notes are replaced when that answer comes, unless the state has changed by then.
 
 import { ENGINE_IDS } from '../src/engines/types.ts';
 import { stableJson } from './permalink.ts';
 import { store, type State } from './store/index.ts';
 import { orderedIds } from './store/slices.ts';
 import { EngineWorkerClient, WorkerError } from './worker/client.ts';
-import type { EngineAnswer, PrepareJob } from './worker/protocol.ts';
+import type { EngineAnswer, PrepareAnswer, PrepareJob } from './worker/protocol.ts';
 
 const TYPING_DEBOUNCE_MS = 200;
 const CONTROL_DEBOUNCE_MS = 30;
+/** The engines whose cards time their code against f, re-timed in the background. */
+const TIMED_ENGINES = ['reverse', 'forward'];
+/** Settled timing takes up to about half a second per figure, and the forward card times five. */
+const SETTLE_BUDGET_MS = 15_000;
 
 /** The engines to run: the visible cards, in the order the user sees them. */
 export function enginesToRun(s: State): string[] {
@@ -38,12 +46,50 @@ function keyOf(source: string, point: unknown, wrt: unknown, engines: string[], 
   return stableJson([source, point, wrt, [...engines].sort(), options]);
 }
 
-export function startCompute(client: EngineWorkerClient, budgetMs: number): () => void {
+/**
+ * @param timing a second worker for the settled timings, so that they never hold up the cards of
+ * the next state (none: the quick figures stay)
+ */
+export function startCompute(client: EngineWorkerClient, budgetMs: number, timing?: EngineWorkerClient): () => void {
   let lastKey = '';
   /** Bumped for every new state, so an answer is current only if nothing changed since it was asked. */
   let generation = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: AbortController | null = null;
+  let settling: AbortController | null = null;
+
+  /** Runs the timed engines again with settled timings and puts their answers in the cards. */
+  const settleTimings = async (job: Job, point: PrepareAnswer['point'], wrt: string[], mine: number) => {
+    const timedQuickly = (id: string) => {
+      const shown = store.getState().shown[id]?.result;
+      return shown?.ok === true && (shown.cost as Record<string, unknown> | undefined)?.timing === 'quick';
+    };
+    const ids = job.engines.filter((id) => TIMED_ENGINES.includes(id) && timedQuickly(id));
+    if (!timing || ids.length === 0) return;
+    settling?.abort();
+    const controller = (settling = new AbortController());
+    store.setState({ settling: ids });
+    for (const id of ids) {
+      let result: EngineAnswer | null = null;
+      try {
+        const options = { ...(job.options[id] ?? {}), measure: 'settled' };
+        result = await timing.request('engine', { source: job.prepare.source, point, wrt, engine: id, options }, { signal: controller.signal, budgetMs: SETTLE_BUDGET_MS });
+      } catch {
+        result = null; // the quick figures stay
+      }
+      if (mine !== generation) return;
+      store.setState((st) => {
+        const left = { settling: st.settling.filter((x) => x !== id) };
+        const quick = st.shown[id]?.result;
+        if (!result?.ok || !quick?.ok || !st.answer || 'error' in st.answer.outcome) return left;
+        // Only the timings change: the rest of the answer (its tape, its code) stays the same
+        // object, so a view that is being stepped through keeps its place.
+        const settled = { ...quick, cost: result.cost, notes: result.notes, ...('comparison' in result ? { comparison: result.comparison } : {}) };
+        const outcome = { ...st.answer.outcome, engines: { ...st.answer.outcome.engines, [id]: settled } };
+        return { ...left, answer: { ...st.answer, outcome }, shown: { ...st.shown, [id]: { result: settled, response: st.shown[id].response } } };
+      });
+    }
+  };
 
   const run = async (job: Job, mine: number) => {
     inFlight?.abort();
@@ -82,6 +128,7 @@ export function startCompute(client: EngineWorkerClient, budgetMs: number): () =
       });
     }
     store.setState({ pending: false, settled: mine });
+    void settleTimings(job, prepared.point, prepared.wrt, mine);
   };
 
   const schedule = (s: State, prev: State | null) => {
@@ -94,7 +141,8 @@ export function startCompute(client: EngineWorkerClient, budgetMs: number): () =
     clearTimeout(timer);
     const delay = prev === null ? 0 : s.source !== prev.source ? TYPING_DEBOUNCE_MS : CONTROL_DEBOUNCE_MS;
     timer = setTimeout(() => void run(job, mine), delay);
-    store.setState({ pending: true, scheduled: mine });
+    settling?.abort();
+    store.setState({ pending: true, scheduled: mine, settling: [] });
   };
 
   const unsubscribe = store.subscribe((s, prev) => schedule(s, prev.engines ? prev : null));

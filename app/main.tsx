@@ -18,5 +18,7 @@ boot();
 startPersisting();
 const budget = budgetFromUrl();
 const client = new EngineWorkerClient(() => new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'ddx-engines' }), budget);
-startCompute(client, budget);
+// A second worker takes the settled timings in the background (see compute.ts).
+const timing = new EngineWorkerClient(() => new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'ddx-timing' }), budget);
+startCompute(client, budget, timing);
 createRoot(document.getElementById('root')!).render(<App />);

@@ -144,7 +144,7 @@ function SymbolicBody(ctx: CardContext) {
           size (operations): {sizes.map((s, i) => <span key={s.id} className={s === stage ? 'current' : ''}>{i > 0 ? ' → ' : ''}{s.label} {s.size}</span>)}
         </p>
       )}
-      <Cost cost={ctx.result.cost} />
+      <Cost cost={ctx.result.cost} engineId={ctx.engineId} />
       <Notes notes={[...(stage?.notes ?? []), ...(Array.isArray(ctx.result.notes) ? ctx.result.notes : [])]} />
       <Source source={stage?.source && view !== 'cse' ? stage.source : ctx.result.source} title={view === 'cse' || !stage?.source ? 'Generated source (CSE)' : `Source (${stage.label})`} label="the symbolic engine's generated source" />
     </>
@@ -215,7 +215,7 @@ function ReverseBody(ctx: CardContext) {
   return (
     <>
       <Partials {...ctx} />
-      <Cost cost={ctx.result.cost} />
+      <Cost cost={ctx.result.cost} engineId={ctx.engineId} />
       <Notes notes={ctx.result.notes} />
       {view === 'tape' ? (
         <TapeTable tape={ctx.result.tape} />
@@ -251,7 +251,7 @@ function ManualBody(ctx: CardContext) {
           First disagreement at {JSON.stringify(ce.at)}: yours {String(num(ce.yours) ?? ce.yours)}, exact {String(num(ce.reference) ?? ce.reference)}.
         </p>
       )}
-      <Cost cost={ctx.result.cost} />
+      <Cost cost={ctx.result.cost} engineId={ctx.engineId} />
       <Notes notes={ctx.result.notes} />
     </>
   );

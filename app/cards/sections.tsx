@@ -7,6 +7,7 @@ import { CodeBlock } from '../components/CodeBlock.tsx';
 import { Latex } from '../components/Latex.tsx';
 import { bandOf, componentOf, digitsOfAgreement, formatDigits, formatValue, partialLatex, splitAgreeing } from '../format.ts';
 import type { CardContext } from './extensions.tsx';
+import { useStore } from '../store/index.ts';
 
 export function ErrorBox({ error }: { error: ErrorInfo }) {
   return (
@@ -57,7 +58,14 @@ function costLabel(key: string): { label: string; unit: string } {
   return { label: key, unit: '' };
 }
 
-export function Cost({ cost }: { cost: EngineSuccess['cost'] }) {
+/** What the `timing` cost entry says: quick figures (being re-taken at length, or not), or settled ones. */
+function timingText(value: unknown, settling: boolean): string {
+  if (value === 'quick') return settling ? 'quick; settling…' : 'quick';
+  return String(value);
+}
+
+export function Cost({ cost, engineId }: { cost: EngineSuccess['cost']; engineId?: string }) {
+  const settling = useStore((s) => engineId !== undefined && s.settling.includes(engineId));
   const entries = Object.entries(cost ?? {});
   if (entries.length === 0) return null;
   return (
@@ -66,7 +74,8 @@ export function Cost({ cost }: { cost: EngineSuccess['cost'] }) {
       <dl className="cost">
         {entries.map(([key, v]) => {
           const { label, unit } = costLabel(key);
-          const text = typeof v === 'number' ? `${Number.isInteger(v) ? v.toLocaleString('en-US') : Number(v.toPrecision(3)).toString()}${unit}` : String(v);
+          const text = key === 'timing' ? timingText(v, settling)
+            : typeof v === 'number' ? `${Number.isInteger(v) ? v.toLocaleString('en-US') : Number(v.toPrecision(3)).toString()}${unit}` : String(v);
           return (
             <div key={key} className="cost-item" data-cost={key}>
               <dt>{label.replace(/_/g, ' ')}</dt>
@@ -104,7 +113,7 @@ export function GenericBody(ctx: CardContext) {
   return (
     <>
       <Partials {...ctx} />
-      <Cost cost={ctx.result.cost} />
+      <Cost cost={ctx.result.cost} engineId={ctx.engineId} />
       <Notes notes={ctx.result.notes} />
       <Source source={ctx.result.source} label={`the ${ctx.engineId} engine's generated source`} />
     </>

@@ -125,13 +125,14 @@ export function Results() {
   // For tests and scripts: which state the page last asked for, and the last one fully answered.
   const scheduled = useStore((s) => s.scheduled);
   const settled = useStore((s) => s.settled);
+  const settling = useStore((s) => s.settling);
   if (engines === null) return <section className="results" aria-label="Results"><p className="muted">Starting the engines…</p></section>;
   const all = engines.map((e) => e.id);
   const order = orderedIds(all, cardOrder);
   const visible = order.filter((id) => !hiddenIds.includes(id));
   const hidden = order.filter((id) => hiddenIds.includes(id));
   return (
-    <section className="results" aria-label="Results" data-scheduled={scheduled} data-settled={settled}>
+    <section className="results" aria-label="Results" data-scheduled={scheduled} data-settled={settled} data-settling={settling.join(' ')}>
       <FormulaBar />
       {failure && <p className="run-failure" role="alert" data-run-failure={failure.kind}>{failure.message}</p>}
       <AgreementTable ids={visible} />

@@ -83,6 +83,8 @@ export interface ResultsSlice {
   /** Numbers the states that needed computing; `settled` is the last one whose every card is done. */
   scheduled: number;
   settled: number;
+  /** The engines of the settled state whose timings are being taken again, at length, in the background. */
+  settling: string[];
 }
 
 export type State = SourceSlice & PointSlice & WrtSlice & OptionsSlice & UiSlice & ResultsSlice;
@@ -159,6 +161,7 @@ export const resultsSlice: Slice<ResultsSlice> = () => ({
   pending: false,
   scheduled: 0,
   settled: 0,
+  settling: [],
 });
 
 /** Every engine id once: the user's order first, then the registry's order for the rest. */

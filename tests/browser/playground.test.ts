@@ -50,6 +50,31 @@ describe('the playground', () => {
     expect(errors).toEqual([]);
   });
 
+  it('times the reverse and forward cards again in the background, at length, and shows those figures with the same values', async () => {
+    const { page, errors } = shared.browser;
+    const timed = ['reverse', 'forward'].filter((id) => registered.includes(id as never));
+    const timing = (id: string) => page.locator(`[data-engine="${id}"] [data-cost="timing"] dd`).textContent();
+    const settling = () => page.evaluate(() => document.querySelector('[data-settling]')?.getAttribute('data-settling') ?? null);
+    await loadExample(page, 'rosenbrock');
+    // The cards come with quick figures, and say they are being timed again.
+    expect((await settling())!.split(' ').sort()).toEqual([...timed].sort());
+    const before: Record<string, Record<string, string>> = {};
+    for (const id of timed) {
+      expect(await timing(id), id).toBe('quick; settling…');
+      before[id] = await partialsOf(page, id);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-settling]')?.getAttribute('data-settling') === '', undefined, { timeout: 30_000 });
+    for (const id of timed) {
+      expect(await timing(id), id).toBe('settled');
+      expect(await partialsOf(page, id), id).toEqual(before[id]);
+      const notes = await page.locator(`[data-engine="${id}"] .notes`).textContent();
+      expect(notes, id).toContain('settled figures');
+      // Rosenbrock's f does real work: the settled figures give a ratio, not a bound.
+      expect(await page.locator(`[data-engine="${id}"] [data-cost="gradient_over_f"] dd`).textContent(), id).toMatch(/^\d/);
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('updates every card when a parameter control moves', async () => {
     const { page, errors } = shared.browser;
     await loadExample(page, 'manual-check');

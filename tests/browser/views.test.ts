@@ -204,6 +204,10 @@ describe('stepping the tape of x**2 + 3*x*y + y**2', () => {
       visits.push({ phase: (await view.getAttribute('data-tape-phase'))!, id: Number(await view.getAttribute('data-tape-current')) });
     }
     expect(await view.getAttribute('data-tape-done')).toBe('true');
+    // The cards' timings, taken again in the background, replace only the timings: the view keeps its place.
+    await page.waitForFunction(() => document.querySelector('[data-settling]')?.getAttribute('data-settling') === '', undefined, { timeout: 30_000 });
+    expect(await page.locator('[data-engine="reverse"] [data-cost="timing"] dd').textContent()).toBe('settled');
+    expect(await view.getAttribute('data-tape-done')).toBe('true');
     const forward = visits.filter((v) => v.phase === 'forward').map((v) => v.id);
     const backward = visits.filter((v) => v.phase === 'backward').map((v) => v.id);
     // Forward first, then backward; each sweep visits every record once, in opposite orders.

@@ -12,7 +12,7 @@ import { Interpreter } from '../../interp/interpreter.ts';
 import { mainFn, type Program } from '../../ir/types.ts';
 import { gradientFromSlots, maxRelativeError, type Gradient, type Point } from '../../point.ts';
 import { RULES } from '../../rules/table.ts';
-import { costMicros, formatMicros as time, quickMicros, ratioNote, ratioOf, RESOLVABLE_MICROS } from '../../timing.ts';
+import { alternatingArgs, costMicros, formatMicros as time, ratioNote, ratioOf, readPatience, RESOLVABLE_MICROS, timeMicros, timingCaveat, type Patience } from '../../timing.ts';
 import { DdxError } from '../../errors.ts';
 import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { forwardGradient, SweepBudgetError, sweep } from './sweep.ts';
@@ -128,7 +128,8 @@ export const forwardEngine: Engine = {
     const n = generated.length;
     const lines = code.source.split('\n').length;
     const cost: Record<string, number | string> = { sweeps: n, operations_per_sweep: operationsPerSweep, lines, path };
-    const comparison = ctx.options.measure === false ? undefined : compare(ctx, tangent, n, operationsPerSweep);
+    const patience = readPatience(ctx.options.measure, 'forward');
+    const comparison = patience === null ? undefined : compare(ctx, tangent, n, operationsPerSweep, patience);
     if (comparison) {
       const c = comparison;
       // Below the clock's resolution a time is shown as a bound, and a ratio to it is not given.
@@ -141,9 +142,10 @@ export const forwardEngine: Engine = {
         gradient_micros: timed(c.tangent_gradient_micros),
         gradient_over_f: ratioOf(c.tangent_gradient_micros, c.f_micros) ?? 'n/a',
         reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : timed(c.reverse_code_micros),
+        timing: patience!,
       });
       const reverseCode = c.reverse_code_micros === null ? '' : `, against ${time(c.reverse_code_micros)} for reverse mode's generated gradient function${ratio(c.reverse_code_micros)}, which sweeps forward once and back once whatever n is`;
-      notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep${ratio(c.tangent_sweep_micros)}, so ${time(c.tangent_gradient_micros)} for the gradient${ratio(c.tangent_gradient_micros)}${reverseCode}.`);
+      notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep${ratio(c.tangent_sweep_micros)}, so ${time(c.tangent_gradient_micros)} for the gradient${ratio(c.tangent_gradient_micros)}${reverseCode} (${timingCaveat(patience!)}).`);
       if (!fTimed) notes.push(`f itself runs faster than this clock can time (under ${RESOLVABLE_MICROS} µs a call once the JIT has compiled it), so no time is given as a multiple of f.`);
       const i = c.interpreter;
       if (i) {
@@ -198,27 +200,29 @@ export interface SweepComparison {
 /** Interpreter sweeps longer than this (in operations) are not timed inside a run. */
 const MAX_TIMED_OPERATIONS = 100_000;
 
-function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operationsPerSweep: number): SweepComparison {
+function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operationsPerSweep: number, patience: Patience): SweepComparison {
+  const timed = (fn: (i: number) => unknown) => timeMicros(fn, patience);
   const plainF = plainFunction(ctx.program);
   const zeros = ctx.wrt.map((name) => {
     const x = ctx.at[name];
     return Array.isArray(x) ? new Array<number>(x.length).fill(0) : 0;
   });
-  const call = [...ctx.args, ...zeros];
+  const args = alternatingArgs(ctx.args);
+  const call = alternatingArgs([...ctx.args, ...zeros]);
   // A sweep costs the same along any direction, so the zero direction stands for all of them.
-  const tangentSweep = quickMicros(() => tangent.apply(null, call));
+  const tangentSweep = timed((i) => tangent.apply(null, call(i)));
   let reverseCode: number | null = null;
   try {
     const gradient = generateGradient(ctx.program, { wrt: ctx.wrt }).fn;
-    reverseCode = quickMicros(() => gradient(...ctx.args));
+    reverseCode = timed((i) => gradient(...args(i)));
   } catch {
     reverseCode = null; // reverse mode refuses this function; its card says why
   }
   let interpreter: SweepComparison['interpreter'] = null;
   if (operationsPerSweep <= MAX_TIMED_OPERATIONS) {
-    const dualSweep = quickMicros(() => sweep(ctx.program, ctx.at, {}));
+    const dualSweep = timed(() => sweep(ctx.program, ctx.at, {}));
     const reverse = reverseSweepOnTape(ctx.program, ctx.at);
-    const tapeSweep = quickMicros(reverse);
+    const tapeSweep = timed(reverse);
     interpreter = {
       dual_sweep_micros: dualSweep,
       dual_gradient_micros: n * dualSweep,
@@ -230,7 +234,7 @@ function compare(ctx: EngineContext, tangent: TangentFunction, n: number, operat
   return {
     sweeps: n,
     // f as plain JavaScript, without the loop counter (see the reverse engine): f has run to its end.
-    f_micros: quickMicros(() => plainF(...ctx.args)),
+    f_micros: timed((i) => plainF(...args(i))),
     tangent_sweep_micros: tangentSweep,
     tangent_gradient_micros: n * tangentSweep,
     reverse_code_micros: reverseCode,

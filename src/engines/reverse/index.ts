@@ -4,7 +4,8 @@
 // graph. The two must agree; a note says so when they do not.
 // Options: `preserveResult` (the generated function returns [value, gradient]), `seed` (the
 // default output adjoint, which scales the gradient), `tapeMaxNodes` (how much of the tape to
-// export), `measure` (false: leave out the timings of the generated code and the tape against f).
+// export), `measure` (false: leave out the timings of the generated code and the tape against f;
+// settled: time each after a warm-up long enough for a browser tab's JIT, as the page asks later).
 
 import { DdxError } from '../../errors.ts';
 import { gradientFromSlots, flattenGradient, slotsOf, type Gradient } from '../../point.ts';
@@ -12,9 +13,9 @@ import type { Engine, EngineContext, EngineOutput } from '../types.ts';
 import { generateGradient, type GeneratedGradient } from '../../codegen/reverse.ts';
 import { runTape } from './tape-view.ts';
 import { plainFunction } from '../../interp/compile.ts';
-import { costMicros, formatMicros, quickMicros, ratioNote, ratioOf, RESOLVABLE_MICROS } from '../../timing.ts';
+import { alternatingArgs, costMicros, formatMicros, ratioNote, ratioOf, readPatience, RESOLVABLE_MICROS, timeMicros, timingCaveat, type Patience } from '../../timing.ts';
 
-interface ReverseOptions { preserveResult: boolean; seed: number; tapeMaxNodes: number; measure: boolean }
+interface ReverseOptions { preserveResult: boolean; seed: number; tapeMaxNodes: number; measure: Patience | null }
 
 function readOptions(raw: Record<string, unknown>): ReverseOptions {
   const known = ['preserveResult', 'seed', 'tapeMaxNodes', 'measure'];
@@ -26,7 +27,7 @@ function readOptions(raw: Record<string, unknown>): ReverseOptions {
   if (!Number.isFinite(seed)) throw new DdxError('input', 'reverse.seed must be a finite number (the output adjoint, 1 by default)');
   const tapeMaxNodes = raw.tapeMaxNodes === undefined ? 5000 : Number(raw.tapeMaxNodes);
   if (!Number.isInteger(tapeMaxNodes) || tapeMaxNodes < 0) throw new DdxError('input', 'reverse.tapeMaxNodes must be a whole number');
-  const measure = !(raw.measure === false || raw.measure === 'false');
+  const measure = readPatience(raw.measure, 'reverse');
   return { preserveResult, seed, tapeMaxNodes, measure };
 }
 
@@ -114,9 +115,11 @@ export const reverseEngine: Engine = {
       // f as plain JavaScript, without the loop counter that stops a runaway loop (which alone
       // can make a tight loop twice as slow): f has already run to its end at this point.
       const plain = plainFunction(ctx.program);
-      const f = quickMicros(() => plain(...ctx.args));
-      const code = quickMicros(() => gen.fn(...ctx.args));
-      const tapeRun = quickMicros(() => runTape(ctx.program, ctx.at, ctx.wrt, 0));
+      const patience = options.measure;
+      const args = alternatingArgs(ctx.args);
+      const f = timeMicros((i) => plain(...args(i)), patience);
+      const code = timeMicros((i) => gen.fn(...args(i)), patience);
+      const tapeRun = timeMicros(() => runTape(ctx.program, ctx.at, ctx.wrt, 0), patience);
       const ratio = (micros: number) => ratioNote(micros, f);
       Object.assign(output.cost!, {
         f_micros: costMicros(f),
@@ -124,8 +127,9 @@ export const reverseEngine: Engine = {
         gradient_over_f: ratioOf(code, f) ?? 'n/a',
         tape_micros: costMicros(tapeRun),
         tape_over_f: ratioOf(tapeRun, f) ?? 'n/a',
+        timing: patience,
       });
-      notes.push(`one gradient takes ${formatMicros(code)} with the generated code${ratio(code)} and ${formatMicros(tapeRun)} with the tape${ratio(tapeRun)}, against ${formatMicros(f)} for f: the tape records every operation as it runs and sweeps the records back, the generated code is f's own statements run forward and then back (quick figures from this run, of code just compiled: in a browser tab the JIT can take a fraction of a second more to bring it to full speed, so the figures there are rough; npm run bench measures at length)`);
+      notes.push(`one gradient takes ${formatMicros(code)} with the generated code${ratio(code)} and ${formatMicros(tapeRun)} with the tape${ratio(tapeRun)}, against ${formatMicros(f)} for f: the tape records every operation as it runs and sweeps the records back, the generated code is f's own statements run forward and then back (${timingCaveat(patience)})`);
       if (ratioOf(code, f) === null) notes.push(`a time under ${RESOLVABLE_MICROS} µs is faster than any real call: the JIT has folded that call away in the timing loop, so no ratio is given for it (npm run bench times larger functions)`);
     }
     if (value !== undefined) output.value = value;

@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const page = await b.newPage({ viewport: { width: 1280, height: 900 } });
+page.on('console', (m) => { if (m.type() === 'error') console.log('console', m.text()); });
+await page.goto('http://localhost:5199/');
+const costs = async () => page.evaluate(() => [...document.querySelectorAll('[data-engine]')].map((c) => c.getAttribute('data-engine') + ': ' + [...c.querySelectorAll('[data-cost]')].map((x) => x.getAttribute('data-cost') + '=' + x.querySelector('dd')?.textContent).join(' ')).filter((t) => /timing/.test(t)).join('\n'));
+await page.waitForFunction(() => { const r = document.querySelector('[data-settled]'); return r && r.getAttribute('data-settled') === r.getAttribute('data-scheduled') && Number(r.getAttribute('data-settled')) > 0; }, undefined, { timeout: 60000 });
+const t0 = Date.now();
+console.log('settling:', await page.evaluate(() => document.querySelector('[data-settling]')?.getAttribute('data-settling')));
+console.log(await costs());
+await page.waitForFunction(() => document.querySelector('[data-settling]')?.getAttribute('data-settling') === '', undefined, { timeout: 60000 });
+console.log('settled after', Date.now() - t0, 'ms');
+console.log(await costs());
+await page.locator('[data-engine="reverse"]').screenshot({ path: '/tmp/p/reverse-settled.png' });
+await b.close();
