@@ -83,6 +83,11 @@ describe('the forward engine through the registry and the JSON contract', () => 
     // the tape records the 3 inputs, 3 products and 3 sums: 9 nodes
     expect(c.interpreter!.tape_length).toBe(9);
     expect(out.notes.join(' ')).toMatch(/one sweep per input: 3 here/);
+    expect((out.cost as Record<string, unknown>).timing).toBe('quick');
+    const settled = engineById('forward')!.run(prepared.context({ measure: 'settled' }));
+    expect((settled.cost as Record<string, unknown>).timing).toBe('settled');
+    expect(settled.notes.join(' ')).toContain('settled figures');
+    expect(() => engineById('forward')!.run(prepared.context({ measure: 'soon' }))).toThrow(/forward\.measure must be/);
   });
 
   it('its timer computes the gradient on the compiled tangent code', () => {

@@ -514,8 +514,23 @@ describe('the engine', () => {
     for (const key of ['f_micros', 'gradient_micros', 'tape_micros']) expect(r.cost[key], key).toBeGreaterThan(0);
     expect(r.cost.gradient_over_f).toBeCloseTo((r.cost.gradient_micros as number) / (r.cost.f_micros as number), 0);
     expect(r.notes.join(' ')).toMatch(/one gradient takes .* µs with the generated code \(.*× f\) and .* with the tape/);
+    expect(r.cost.timing).toBe('quick');
+    expect(r.notes.join(' ')).toContain('quick figures');
     const quiet = run(source, at, { measure: false });
     expect(quiet.ok && quiet.cost.gradient_micros).toBeUndefined();
+  });
+
+  it('takes settled timings when asked (measure=settled, as the page asks in the background), and refuses an unknown measure', () => {
+    const source = entry('rosenbrock_array').source;
+    const at = entry('rosenbrock_array').points[0].at;
+    const r = run(source, at, { measure: 'settled' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.cost.timing).toBe('settled');
+    expect(r.notes.join(' ')).toContain('settled figures');
+    for (const key of ['f_micros', 'gradient_micros', 'tape_micros']) expect(r.cost[key], key).toBeGreaterThan(0);
+    const bad = run(source, at, { measure: 'soon' });
+    expect(!bad.ok && bad.error.message).toMatch(/reverse\.measure must be true, false, quick or settled/);
   });
 
   it('times the compiled generated function', () => {

@@ -150,7 +150,7 @@ export const forwardEngine: Engine = {
       const i = c.interpreter;
       if (i) {
         Object.assign(cost, { dual_sweep_micros: round(i.dual_sweep_micros), tape_sweep_micros: round(i.tape_sweep_micros), tape_length: i.tape_length });
-        notes.push(`On the interpreter: ${n} dual-number sweeps take ${n} × ${time(i.dual_sweep_micros)} = ${time(i.dual_gradient_micros)}, against ${time(i.tape_sweep_micros)} for one reverse sweep over a tape of ${i.tape_length} nodes, which gives the whole gradient at once${i.break_even_inputs === null ? '' : `: there forward mode wins below about ${i.break_even_inputs} input${i.break_even_inputs === 1 ? '' : 's'}`}.`);
+        notes.push(`On the interpreter: ${n} dual-number sweep${n === 1 ? ' takes' : 's take'} ${n} × ${time(i.dual_sweep_micros)} = ${time(i.dual_gradient_micros)}, against ${time(i.tape_sweep_micros)} for one reverse sweep over a tape of ${i.tape_length} nodes, which gives the whole gradient at once${i.break_even_inputs === null ? '' : `: there forward mode wins below about ${i.break_even_inputs} input${i.break_even_inputs === 1 ? '' : 's'}`}.`);
       }
     }
     return {
