@@ -401,6 +401,26 @@ function mergeInto(out: GStmt[], s: GStmt): boolean {
 }
 
 /**
+ * An element update by a choice with 0 on one side is done only on the other side:
+ * `ba[i] += m >= a[i] ? 0 : bm` is `if (!(m >= a[i])) ba[i] += bm`, as a person writes max's
+ * adjoint. It saves a load and a store of the element each time the choice is 0 (on logsumexp's
+ * max loop, almost every time). Adding 0 left the element as it was, but for turning -0 into 0.
+ */
+function guardAccumulations(list: GStmt[]): GStmt[] {
+  return list.map((s): GStmt => {
+    if (s.k === 'if') return { ...s, then: guardAccumulations(s.then), else: guardAccumulations(s.else) };
+    if (s.k === 'while') return { ...s, body: guardAccumulations(s.body) };
+    const acc = s.k === 'setIndex' ? accumulation(s) : null;
+    if (!acc || acc.term.k !== 'cond') return s;
+    const { test, then, else: other } = acc.term;
+    const onlyWhen = isNum(other, 0) ? { test, term: then } : isNum(then, 0) ? { test: { k: 'not', a: test } as GExpr, term: other } : null;
+    if (!onlyWhen) return s;
+    const update = { ...(s as Extract<GStmt, { k: 'setIndex' }>), value: { k: 'prim', op: acc.sign, args: [acc.target, onlyWhen.term] } as GExpr };
+    return { k: 'if', test: onlyWhen.test, then: [update], else: [] };
+  });
+}
+
+/**
  * A forward loop left with nothing but counting (`trips++; i++`) is replaced by its trip count in
  * closed form: for `i < B` stepping by 1, it runs `B - i` times (none if `i < B` fails, NaN included)
  * and leaves i at B. Exact: the generator marks only integer counters and integer bounds.
@@ -533,6 +553,7 @@ export function optimize(fn: GFunction, maxRounds = 100): OptimizeResult {
     rounds++;
     body = propagate(body, new Map(), fn.primal).list;
     body = mergeAccumulations(body);
+    body = guardAccumulations(body);
     const ctx: DceContext = { privateArrays: privateArrays(fn, body), deadPairs: new Set() };
     body = dce(body, new Set(), ctx);
     if (ctx.deadPairs.size) body = removePairs(body, ctx.deadPairs);

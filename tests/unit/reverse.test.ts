@@ -309,6 +309,17 @@ describe('room on the stack before a long counting loop', () => {
     expect(gradientError(gradient, { a: expected })).toBeLessThanOrEqual(1e-12);
   });
 
+  it("adds max's adjoint into an element only where max took that element, and ties go to the first argument", () => {
+    const { gen } = generated(logsumexp, { a: [1, 2, 3] });
+    expect(gen.optimized).toMatch(/if \(!\(m >= a\[i\]\)\) \{\n\s*ba\[i\] \+= _bm;\n\s*\}/);
+    // At a tie for the maximum (a[1] = a[2]) the gradient is still softmax: m's own adjoint, 1
+    // minus the shares, is 0 up to rounding, whichever element the tie convention sends it to.
+    const at = { a: [0.5, 2, 2, -1] };
+    const { gradient } = generated(logsumexp, at);
+    expect(gradientError(gradient, { a: softmax(at.a) })).toBeLessThanOrEqual(1e-15);
+    expect(gradientError(gradient, prepare(logsumexp, at).reference.gradient)).toBeLessThanOrEqual(1e-15);
+  });
+
   it('makes none for a short loop of fixed length, and the room for a loop that never runs is none', () => {
     expect(generated('function f(x) { let s = 0; for (let i = 0; i < 8; i++) { s = Math.sin(s + x); } return s; }', { x: 0.5 }).gen.optimized).not.toContain('stack.length');
     // Starting past its bound, the loop saves nothing; the count (a.length - 5) is negative.
