@@ -30,7 +30,7 @@ const SAMPLE_MILLIS = 50;
  * each figure is the best of its round medians: a burst of load from other processes then spoils
  * one round of one figure rather than the figure, and f and the gradients see the same conditions.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 // ---- the functions, as a user would write them in the playground ----
 
