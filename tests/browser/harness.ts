@@ -69,6 +69,11 @@ export async function waitForCards(page: Page, timeout = 20_000): Promise<void> 
   }, undefined, { timeout, polling: 'raf' });
 }
 
+/** Waits until the cards' timings, taken again in the background after the cards settle, are in. */
+export async function waitForTimings(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[data-settling]')?.getAttribute('data-settling') === '', undefined, { timeout });
+}
+
 async function scheduledCount(page: Page): Promise<number> {
   return page.evaluate(() => Number(document.querySelector('[data-scheduled]')?.getAttribute('data-scheduled') ?? 0));
 }

@@ -7,7 +7,7 @@ import { ENGINES } from '../../src/engines/registry.ts';
 import { encodePermalink, MAX_HASH_LENGTH } from '../../app/permalink.ts';
 import {
   cardStates, DESKTOP, editorText, extraGlobals, loadExample, openBrowser, partialsOf, pasteSource, PHONE, screenshot, settle, typeSource,
-  sharedPlayground, waitForCards, waitForEditor } from './harness.ts';
+  sharedPlayground, waitForCards, waitForEditor, waitForTimings } from './harness.ts';
 import type { Page } from 'playwright-core';
 
 /** Types a value into a labelled number field, waiting for the cards when it changes anything. */
@@ -63,7 +63,7 @@ describe('the playground', () => {
       expect(await timing(id), id).toBe('quick; settling…');
       before[id] = await partialsOf(page, id);
     }
-    await page.waitForFunction(() => document.querySelector('[data-settling]')?.getAttribute('data-settling') === '', undefined, { timeout: 30_000 });
+    await waitForTimings(page);
     for (const id of timed) {
       expect(await timing(id), id).toBe('settled');
       expect(await partialsOf(page, id), id).toEqual(before[id]);
@@ -444,6 +444,7 @@ describe('the playground', () => {
   it('lays out at desktop and phone size, in both themes (screenshots)', async () => {
     const { page, errors } = shared.browser;
     await loadExample(page, 'rosenbrock');
+    await waitForTimings(page);
     await screenshot(page, 'desktop-rosenbrock');
     await page.getByRole('button', { name: /^Examples/ }).click();
     await screenshot(page, 'desktop-examples-menu');

@@ -12,7 +12,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { TapeView } from '../../src/engines/reverse/tape-view.ts';
 import { runGradient, type GradResponse } from '../../src/run.ts';
 import { EXAMPLES } from '../../app/examples.ts';
-import { loadExample, partialsOf, SCREENSHOTS, settle, sharedPlayground, waitForCards, waitForEditor } from './harness.ts';
+import { loadExample, partialsOf, SCREENSHOTS, settle, sharedPlayground, waitForCards, waitForEditor, waitForTimings } from './harness.ts';
 
 const baseUrl = inject('baseUrl');
 // Screenshots of a view element would otherwise have the sticky header over their top.
@@ -205,7 +205,7 @@ describe('stepping the tape of x**2 + 3*x*y + y**2', () => {
     }
     expect(await view.getAttribute('data-tape-done')).toBe('true');
     // The cards' timings, taken again in the background, replace only the timings: the view keeps its place.
-    await page.waitForFunction(() => document.querySelector('[data-settling]')?.getAttribute('data-settling') === '', undefined, { timeout: 30_000 });
+    await waitForTimings(page);
     expect(await page.locator('[data-engine="reverse"] [data-cost="timing"] dd').textContent()).toBe('settled');
     expect(await view.getAttribute('data-tape-done')).toBe('true');
     const forward = visits.filter((v) => v.phase === 'forward').map((v) => v.id);
