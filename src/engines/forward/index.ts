@@ -150,7 +150,7 @@ export const forwardEngine: Engine = {
       const i = c.interpreter;
       if (i) {
         Object.assign(cost, { dual_sweep_micros: round(i.dual_sweep_micros), tape_sweep_micros: round(i.tape_sweep_micros), tape_length: i.tape_length });
-        notes.push(`On the interpreter: ${n} dual-number sweep${n === 1 ? ' takes' : 's take'} ${n} × ${time(i.dual_sweep_micros)} = ${time(i.dual_gradient_micros)}, against ${time(i.tape_sweep_micros)} for one reverse sweep over a tape of ${i.tape_length} nodes, which gives the whole gradient at once${i.break_even_inputs === null ? '' : `: there forward mode wins below about ${i.break_even_inputs} input${i.break_even_inputs === 1 ? '' : 's'}`}.`);
+        notes.push(`On the interpreter: ${n} dual-number sweep${n === 1 ? ' takes' : 's take'} ${n} × ${time(i.dual_sweep_micros)} = ${time(i.dual_gradient_micros)}, against ${time(i.tape_sweep_micros)} for one reverse sweep over a tape of ${i.tape_length} nodes, which gives the whole gradient at once${breakEven(i)}.`);
       }
     }
     return {
@@ -195,6 +195,15 @@ export interface SweepComparison {
     /** How many inputs forward mode can afford before one reverse sweep is cheaper. */
     break_even_inputs: number | null;
   } | null;
+}
+
+/** Where forward mode stops paying on the interpreter, for the note. */
+function breakEven(i: NonNullable<SweepComparison['interpreter']>): string {
+  if (i.break_even_inputs === null) return '';
+  // Recording and sweeping the tape can cost less than one dual sweep (the dual numbers' work
+  // per operation is the larger): then forward mode never wins.
+  if (i.tape_sweep_micros < i.dual_sweep_micros) return ': there one reverse sweep costs less than even one forward sweep';
+  return `: there forward mode wins below about ${i.break_even_inputs} input${i.break_even_inputs === 1 ? '' : 's'}`;
 }
 
 /** Interpreter sweeps longer than this (in operations) are not timed inside a run. */
