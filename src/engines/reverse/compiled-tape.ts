@@ -241,8 +241,7 @@ interface Slot {
   kind: number;
   number: number;
   partial?: string;
-  /** For a recorded argument: where its adjoint goes (SUM, SET or CARRY), and its site if it has one. */
-  to?: number;
+  /** For a recorded argument made by a primitive: that primitive's site (see barFrom for where its adjoint goes). */
   site?: number;
 }
 
@@ -312,9 +311,7 @@ class TapeCompiler {
       ...(nf.params.length ? [`  let ${nf.params.map((p, i) => `${p.name} = $A[${2 * i}], ${p.name}$ = $A[${2 * i + 1}]`).join(', ')};`] : []),
       ...(locals.length ? [`  let ${locals.map(local).join(', ')};`] : []),
     ];
-    const lines = this.lines.map((line) => line.replace(/ ?\/\*zero (\d+)\*\/( ?\$F\[\$o \| 3\] = 0;)/g,
-      (_, site: string, zero: string) => (this.barFrom[Number(site)] === SUM ? zero : '')));
-    const body = [...head, ...lines, `  $end = $n;`, `  $out = ${this.idOf(nf.result)};`, `  return ${nf.result};`,
+    const body = [...head, ...this.lines, `  $end = $n;`, `  $out = ${this.idOf(nf.result)};`, `  return ${nf.result};`,
       `}, () => $end, () => $out];`].join('\n');
     const kinkNames = [...this.kinkOps].map((code) => `$kink_${PRIMITIVES[code]}`);
     const kinkTests = [...this.kinkOps].map((code) => RULES[PRIMITIVES[code]].kink!.at);
@@ -334,7 +331,7 @@ class TapeCompiler {
       for (let i = 0; i < 2; i++) {
         kinds.push(slots[i]?.kind ?? NONE);
         numbers.push(slots[i]?.number ?? 0);
-        carried.push(slots[i]?.to === CARRY ? slots[i].site! + 1 : 0);
+        carried.push(slots[i] && this.to(slots[i]) === CARRY ? slots[i].site! + 1 : 0);
       }
     }
     const records = new Records(siteOps, kinds, numbers, carried, fastSweep);
@@ -440,17 +437,23 @@ class TapeCompiler {
     const recorded = slots.map((slot, i) => ({ slot, i })).filter(({ slot }) => slot.kind === PARTIAL || slot.kind === CONSTANT);
     let next = '';
     const adds = recorded.map(({ slot, i }) => {
-      if (slot.to === CARRY) {
+      const to = this.to(slot);
+      if (to === CARRY) {
         const down = `o = (o - 8) | 0; bar = carry; ${this.sweepRecord(slot.site!)}`;
         // A record exists when one of its arguments is recorded: a lone candidate always is.
         // Else the record just below is this argument's when it was made at its site (see CARRY).
         next = recorded.length > 1 ? `if ((F[(o - 8) | 4] | 0) === ${slot.site}) { ${down} }` : down;
         return `carry = ${contribution(slot, i)};`;
       }
-      const add = `F[(j << 3) | 3] ${slot.to === SET ? '=' : '+='} ${contribution(slot, i)};`;
+      const add = `F[(j << 3) | 3] ${to === SET ? '=' : '+='} ${contribution(slot, i)};`;
       return `j = F[o | ${5 + i}] | 0; ${recorded.length > 1 ? `if (j >= 0) ${add}` : add}`;
     });
     return [...adds, next].filter(Boolean).join(' ');
+  }
+
+  /** Where a recorded argument's adjoint goes: SUM for a variable's, else as its site's (see SUM). */
+  private to(slot: Slot): number {
+    return slot.site === undefined ? SUM : this.barFrom[slot.site];
   }
 
   private temp(): string {
@@ -546,8 +549,11 @@ class TapeCompiler {
     throw new Error(`compiled tape: unexpected array value ${e.k}`);
   }
 
-  /** An expression as code for its value and its record id, with temporaries for every primitive. */
-  private expr(e: Expr, indent: string): Operand {
+  /**
+   * An expression as code for its value and its record id, with temporaries for every primitive.
+   * `asArgument`: the expression is an argument of a primitive (its one user: see SUM).
+   */
+  private expr(e: Expr, indent: string, asArgument = false): Operand {
     switch (e.k) {
       case 'num': {
         const text = formatNumber(e.value, 'js').text;
@@ -576,7 +582,7 @@ class TapeCompiler {
         return { v: t, id: '-1', g: { k: 'var', name: t } };
       }
       case 'not': return this.named(`(!${this.expr(e.a, indent).v})`, '-1', indent);
-      case 'prim': return this.prim(e, indent);
+      case 'prim': return this.prim(e, indent, asArgument);
       default:
         throw new Error(`compiled tape: unexpected expression ${e.k}`);
     }
@@ -589,11 +595,11 @@ class TapeCompiler {
     return { v: t, id: id === '-1' ? '-1' : `${t}$`, g: { k: 'var', name: t } };
   }
 
-  private prim(e: Extract<Expr, { k: 'prim' }>, indent: string): Operand {
+  private prim(e: Extract<Expr, { k: 'prim' }>, indent: string, asArgument: boolean): Operand {
     const rule = RULES[e.op];
     // How many sites exist once each argument is emitted: an argument after which no other
     // emits a site is recorded, when it is, just before this primitive.
-    const args = e.args.map((a) => ({ ...this.expr(a, indent), after: this.sites.length }));
+    const args = e.args.map((a) => ({ ...this.expr(a, indent, true), after: this.sites.length }));
     const value = applyNotation(rule.js, args.map((a) => ({ text: a.v, prec: PREC.atom })), 'js').text;
     const t = this.temp();
     this.lines.push(`${indent}const ${t} = ${value};`);
@@ -609,9 +615,8 @@ class TapeCompiler {
       if (arg.k === 'num') return { kind: NONE, number: arg.value };
       if (a.id === '-1') return { kind: FIXED, number: 0 };
       const p = partials[i];
-      const to = a.site === undefined ? SUM : a.after === this.sites.length ? CARRY : SET;
-      if (a.site !== undefined) this.barFrom[a.site] = to;
-      return p.k === 'num' ? { kind: CONSTANT, number: p.value, to, site: a.site } : { kind: PARTIAL, number: 0, partial: printExpr(p), to, site: a.site };
+      if (a.site !== undefined) this.barFrom[a.site] = a.after === this.sites.length ? CARRY : SET;
+      return p.k === 'num' ? { kind: CONSTANT, number: p.value, site: a.site } : { kind: PARTIAL, number: 0, partial: printExpr(p), site: a.site };
     });
     const site = this.site(e.loc, code, slots);
     this.run!.records++;
@@ -624,14 +629,14 @@ class TapeCompiler {
       if (slot.kind === FIXED) stores.push(`${d} = ${a.v};`);
       if (slot.kind !== PARTIAL && slot.kind !== CONSTANT) return;
       // The record of an argument that carries is the one just before: it needs no slot.
-      if (slot.to !== CARRY) stores.push(`$F[$o | ${5 + i}] = ${a.id};`);
+      if (this.to(slot) !== CARRY) stores.push(`$F[$o | ${5 + i}] = ${a.id};`);
       // The partial when the argument is recorded, else its value (for the tape view).
       if (slot.kind === PARTIAL) stores.push(live.length === 1 ? `${d} = ${slot.partial};` : `${d} = ${a.id} >= 0 ? ${slot.partial} : ${a.v};`);
       else if (live.length > 1) stores.push(`if (${a.id} < 0) ${d} = ${a.v};`);
     });
-    // The adjoint slot is zeroed only where the fast sweep adds into it (see SUM): the marker is
-    // resolved once this value's user is known (compile).
-    stores.push(`$F[$o | 2] = ${t};`, `${zeroMarker(site)} $F[$o | 3] = 0;`);
+    // The adjoint slot is zeroed only where the fast sweep adds into it: not for an argument of a
+    // primitive, whose one user stores into it or carries it (see SUM).
+    stores.push(`$F[$o | 2] = ${t};`, ...(asArgument ? [] : ['$F[$o | 3] = 0;']));
     if (rule.kink) {
       this.kinkOps.add(code);
       stores.push(`if ($kink_${e.op}(${args.map((a) => a.v).join(', ')})) $K[${site}] = 1;`);
@@ -646,9 +651,6 @@ class TapeCompiler {
   }
 }
 
-/** Marks the zeroing of a site's adjoint slot in the recording code, until its user is known. */
-const zeroMarker = (site: number) => `/*zero ${site}*/`;
-
 // ---- the backward sweep -----------------------------------------------------------------------
 
 /** Whether the exact backward sweep reached each record (its adjoint is in the records). */
@@ -662,7 +664,9 @@ export class Reached {
 
 /**
  * The fast backward sweep: adds every record's adjoint times its partials into its arguments'
- * adjoint slots, from the output record down, reached or not, with no test of its own. Its
+ * adjoint slots (or stores or carries it, for an argument with that one user: see SUM; the user
+ * always comes first, so it is never read unwritten), from the output record down, reached or
+ * not, with no test of its own. Its
  * gradient is the exact sweep's (`backward`) when no input's adjoint comes out zero or NaN: the
  * caller reads them (fastAdjoints), and runs `backward` instead when one does. Why that suffices:
  * a record the output does not reach holds 0 (±0), so it passes on ±0 * partial, which is ±0 and
