@@ -2,10 +2,11 @@
 // slider), then asks the worker to prepare the function and runs the visible engines one request
 // each, in card order, so cards fill in as their engine finishes and an engine that overruns the
 // time budget fails only its own card. Answers for a state that is no longer current are dropped.
-// Once every card is in, the cards that time their code against f (reverse, forward) are run again
-// in a second worker with settled timings (a browser tab's JIT needs a fraction of a second to
-// bring fresh code to full speed, which the quick figures do not wait for), and their costs and
-// notes are replaced when that answer comes, unless the state has changed by then.
+// Once every card is in, the cards whose engine timed its code quickly (cost.timing is 'quick':
+// reverse and forward) are run again in a second worker with settled timings (a browser tab's JIT
+// needs a fraction of a second to bring fresh code to full speed, which the quick figures do not
+// wait for), and what changed in their answers replaces the quick figures, unless the state has
+// changed by then.
 
 import { ENGINE_IDS } from '../src/engines/types.ts';
 import { stableJson } from './permalink.ts';
@@ -16,8 +17,6 @@ import type { EngineAnswer, PrepareAnswer, PrepareJob } from './worker/protocol.
 
 const TYPING_DEBOUNCE_MS = 200;
 const CONTROL_DEBOUNCE_MS = 30;
-/** The engines whose cards time their code against f, re-timed in the background. */
-const TIMED_ENGINES = ['reverse', 'forward'];
 /** Settled timing takes up to about half a second per figure, and the forward card times five. */
 const SETTLE_BUDGET_MS = 15_000;
 
@@ -47,6 +46,19 @@ function keyOf(source: string, point: unknown, wrt: unknown, engines: string[], 
 }
 
 /**
+ * The newer answer, with every field that came out the same as in the shown one kept as that same
+ * object: only the timings change, and a view keyed on the rest (a tape being stepped through)
+ * keeps its place.
+ */
+function keepUnchanged<T extends object>(shown: T, newer: T): T {
+  const out = { ...newer };
+  for (const key of Object.keys(out) as (keyof T)[]) {
+    if (key in shown && stableJson(shown[key]) === stableJson(out[key])) out[key] = shown[key];
+  }
+  return out;
+}
+
+/**
  * @param timing a second worker for the settled timings, so that they never hold up the cards of
  * the next state (none: the quick figures stay)
  */
@@ -64,7 +76,7 @@ export function startCompute(client: EngineWorkerClient, budgetMs: number, timin
       const shown = store.getState().shown[id]?.result;
       return shown?.ok === true && (shown.cost as Record<string, unknown> | undefined)?.timing === 'quick';
     };
-    const ids = job.engines.filter((id) => TIMED_ENGINES.includes(id) && timedQuickly(id));
+    const ids = job.engines.filter(timedQuickly);
     if (!timing || ids.length === 0) return;
     settling?.abort();
     const controller = (settling = new AbortController());
@@ -82,9 +94,7 @@ export function startCompute(client: EngineWorkerClient, budgetMs: number, timin
         const left = { settling: st.settling.filter((x) => x !== id) };
         const quick = st.shown[id]?.result;
         if (!result?.ok || !quick?.ok || !st.answer || 'error' in st.answer.outcome) return left;
-        // Only the timings change: the rest of the answer (its tape, its code) stays the same
-        // object, so a view that is being stepped through keeps its place.
-        const settled = { ...quick, cost: result.cost, notes: result.notes, ...('comparison' in result ? { comparison: result.comparison } : {}) };
+        const settled = keepUnchanged(quick, result);
         const outcome = { ...st.answer.outcome, engines: { ...st.answer.outcome.engines, [id]: settled } };
         return { ...left, answer: { ...st.answer, outcome }, shown: { ...st.shown, [id]: { result: settled, response: st.shown[id].response } } };
       });

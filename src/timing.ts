@@ -39,17 +39,22 @@ function batchMillis(fn: (i: number) => unknown, times: number): number {
  */
 export const RESOLVABLE_MICROS = 0.001;
 
-export function medianMicros(fn: () => unknown, targetMillis = 60): number {
-  batchMillis(fn, 1); // warm up (and JIT)
+/** How many calls make a batch the clock resolves: about 2 ms of them (calling fn to find out). */
+function batchSize(fn: (i: number) => unknown): number {
   let batch = 1;
   while (batchMillis(fn, batch) < 2 && batch < 1 << 20) batch *= 4;
+  return batch;
+}
+
+export function medianMicros(fn: () => unknown, targetMillis = 60): number {
+  batchMillis(fn, 1); // warm up (and JIT)
+  const batch = batchSize(fn);
   const samples: number[] = [];
   const deadline = performance.now() + targetMillis;
   while (samples.length < 5 || (performance.now() < deadline && samples.length < 200)) {
     samples.push((batchMillis(fn, batch) * 1000) / batch);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return median(samples);
 }
 
 /**
@@ -121,8 +126,7 @@ export function timeMicros(fn: (i: number) => unknown, patience: Patience): numb
  * the page's clock is coarse and jittered, and its fastest reading can be near 0.
  */
 function settledMicros(fn: (i: number) => unknown, millis: number, maxMillis: number): number {
-  let batch = 1;
-  while (batchMillis(fn, batch) < 2 && batch < 1 << 20) batch *= 4;
+  const batch = batchSize(fn);
   const samples: number[] = [];
   const start = performance.now();
   for (;;) {

@@ -410,12 +410,13 @@ function guardAccumulations(list: GStmt[]): GStmt[] {
   return list.map((s): GStmt => {
     if (s.k === 'if') return { ...s, then: guardAccumulations(s.then), else: guardAccumulations(s.else) };
     if (s.k === 'while') return { ...s, body: guardAccumulations(s.body) };
-    const acc = s.k === 'setIndex' ? accumulation(s) : null;
+    if (s.k !== 'setIndex') return s;
+    const acc = accumulation(s);
     if (!acc || acc.term.k !== 'cond') return s;
     const { test, then, else: other } = acc.term;
     const onlyWhen = isNum(other, 0) ? { test, term: then } : isNum(then, 0) ? { test: { k: 'not', a: test } as GExpr, term: other } : null;
     if (!onlyWhen) return s;
-    const update = { ...(s as Extract<GStmt, { k: 'setIndex' }>), value: { k: 'prim', op: acc.sign, args: [acc.target, onlyWhen.term] } as GExpr };
+    const update: GStmt = { ...s, value: { k: 'prim', op: acc.sign, args: [acc.target, onlyWhen.term] } };
     return { k: 'if', test: onlyWhen.test, then: [update], else: [] };
   });
 }

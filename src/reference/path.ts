@@ -12,20 +12,33 @@ import type { Expr } from '../ir/types.ts';
 
 type OnBranch = (loc: SourceLocation | undefined, test: Expr, taken: boolean) => void;
 
-/** The float run's decisions, one bit each (1: taken), for `partingWatch` to compare against. */
-export function decisionBits(): { bits: number[]; onBranch: OnBranch } {
-  const bits: number[] = [];
-  return { bits, onBranch: (_loc, _test, taken) => { bits.push(taken ? 1 : 0); } };
+/** A run's decisions, one bit each (1: taken), 32 to a number: a run may decide millions. */
+export interface Decisions { words: number[]; count: number }
+
+/** Decision k of a run: taken or not. */
+const taken = (d: Decisions, k: number) => ((d.words[k >> 5] >>> (k & 31)) & 1) === 1;
+
+/** The float run's decisions, for `partingWatch` to compare against. */
+export function decisionBits(): { bits: Decisions; onBranch: OnBranch } {
+  const bits: Decisions = { words: [], count: 0 };
+  return {
+    bits,
+    onBranch: (_loc, _test, isTaken) => {
+      const k = bits.count++;
+      if ((k & 31) === 0) bits.words.push(0);
+      if (isTaken) bits.words[k >> 5] |= 1 << (k & 31);
+    },
+  };
 }
 
 /** Watches the exact run's decisions against the float run's; `note()` names the first that differs. */
-export function partingWatch(floatBits: number[]): { onBranch: OnBranch; note: () => string | null } {
+export function partingWatch(floatBits: Decisions): { onBranch: OnBranch; note: () => string | null } {
   let k = 0;
   let first: { loc: SourceLocation | undefined; test: Expr; exact: boolean } | null = null;
   return {
-    onBranch: (loc, test, taken) => {
+    onBranch: (loc, test, exact) => {
       // Up to the first difference both runs decide the same tests in the same order.
-      if (!first && k < floatBits.length && (floatBits[k] === 1) !== taken) first = { loc, test, exact: taken };
+      if (!first && k < floatBits.count && taken(floatBits, k) !== exact) first = { loc, test, exact };
       k++;
     },
     note: () => {

@@ -66,6 +66,25 @@ describe('where rounding takes f down another path than the reference', () => {
     expect(r.reference.note).toMatch(/rounding decides a branch at this point: line 2, column 10, x \+ 1 - 1 < x, is true in floating point .* and false in exact arithmetic/);
   });
 
+  it('finds it after many decisions taken both ways (the float run keeps one bit each, 32 to a word)', () => {
+    // 70 loop tests (69 true, then false) and 69 if tests (true every third time), the same in
+    // both runs; then the test rounding decides, decision 140, in the fifth word of bits.
+    const long = [
+      'function f(x) {',
+      '  let s = 0;',
+      '  for (let i = 0; i < 69; i++) {',
+      '    if (i % 3 < 1) { s = s + x; } else { s = s - x; }',
+      '  }',
+      '  return (x + 1) - 1 < x ? s + 2 * x : s + 3 * x;',
+      '}',
+    ].join('\n');
+    const r = runGradient({ source: long, at: { x: 1e-17 }, engines: [] }) as GradResponse;
+    expect(r.reference.note).toMatch(/rounding decides a branch at this point: line 6, column 10, x \+ 1 - 1 < x, is true in floating point/);
+    // By hand: 23 additions and 46 subtractions of x, then 3x on the exact path.
+    expect(r.reference.gradient.x).toBe(-20);
+    expect((runGradient({ source: long, at: { x: 0.5 }, engines: [] }) as GradResponse).reference.note).toBeUndefined();
+  });
+
   it('says nothing where both take the same path', () => {
     const r = runGradient({ source, at: { x: 0.5 }, engines: [] }) as GradResponse;
     expect(r.reference.gradient.x).toBe(3);

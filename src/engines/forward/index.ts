@@ -20,7 +20,6 @@ import { forwardGradient, SweepBudgetError, sweep } from './sweep.ts';
 /** Operations (as the interpreter counts them) that n sweeps of compiled tangent code may take. */
 export const COMPILED_BUDGET = 2_000_000_000;
 
-
 /**
  * The gradient by n calls of the compiled tangent code, one per slot, with the seeds allocated
  * once and moved between calls: the hot path that --time and the bench measure.
@@ -130,22 +129,21 @@ export const forwardEngine: Engine = {
     const cost: Record<string, number | string> = { sweeps: n, operations_per_sweep: operationsPerSweep, lines, path };
     const patience = readPatience(ctx.options.measure, 'forward');
     const comparison = patience === null ? undefined : compare(ctx, tangent, n, operationsPerSweep, patience);
-    if (comparison) {
+    if (comparison && patience) {
       const c = comparison;
       // Below the clock's resolution a time is shown as a bound, and a ratio to it is not given.
-      const timed = costMicros;
       const fTimed = c.f_micros >= RESOLVABLE_MICROS;
       const ratio = (micros: number) => ratioNote(micros, c.f_micros);
       Object.assign(cost, {
-        f_micros: timed(c.f_micros),
-        sweep_micros: timed(c.tangent_sweep_micros),
-        gradient_micros: timed(c.tangent_gradient_micros),
+        f_micros: costMicros(c.f_micros),
+        sweep_micros: costMicros(c.tangent_sweep_micros),
+        gradient_micros: costMicros(c.tangent_gradient_micros),
         gradient_over_f: ratioOf(c.tangent_gradient_micros, c.f_micros) ?? 'n/a',
-        reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : timed(c.reverse_code_micros),
-        timing: patience!,
+        reverse_code_micros: c.reverse_code_micros === null ? 'n/a' : costMicros(c.reverse_code_micros),
+        timing: patience,
       });
       const reverseCode = c.reverse_code_micros === null ? '' : `, against ${time(c.reverse_code_micros)} for reverse mode's generated gradient function${ratio(c.reverse_code_micros)}, which sweeps forward once and back once whatever n is`;
-      notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep${ratio(c.tangent_sweep_micros)}, so ${time(c.tangent_gradient_micros)} for the gradient${ratio(c.tangent_gradient_micros)}${reverseCode} (${timingCaveat(patience!)}).`);
+      notes.push(`forward mode takes one sweep per input: ${n} here. The generated tangent code takes ${time(c.tangent_sweep_micros)} a sweep${ratio(c.tangent_sweep_micros)}, so ${time(c.tangent_gradient_micros)} for the gradient${ratio(c.tangent_gradient_micros)}${reverseCode} (${timingCaveat(patience)}).`);
       if (!fTimed) notes.push(`f itself runs faster than this clock can time (under ${RESOLVABLE_MICROS} µs a call once the JIT has compiled it), so no time is given as a multiple of f.`);
       const i = c.interpreter;
       if (i) {

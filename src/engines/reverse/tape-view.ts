@@ -159,8 +159,7 @@ function exportTape(records: Records, out: number, reached: Reached | null, site
   labels: string[], fnLoc: SourceLocation | undefined, maxNodes: number): TapeView {
   const length = records.n;
   if (maxNodes === 0) {
-    // The gradient-only run (the card's timing, the bench): written out, since an object spread
-    // here cost a tenth of a small function's whole tape.
+    // The gradient-only run (the card's timing, the bench) exports nothing.
     const view: TapeView = { nodes: [], edges: [], order: { forward: [], backward: [] }, length };
     if (length > 0) view.truncated = true;
     return view;
