@@ -16,9 +16,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runGradient, type GradResponse } from '../../src/run.ts';
 import { flattenGradient, type Gradient } from '../../src/point.ts';
-import { parseProgram } from '../../src/lang/parse.ts';
-import { backward, backwardFast, compileTape } from '../../src/engines/reverse/compiled-tape.ts';
-import type { Point } from '../../src/point.ts';
+import { tapeAdjoints } from './fixtures/tape-adjoints.ts';
 
 const ARRAY_LENGTH = 4;
 
@@ -164,17 +162,6 @@ describe('random programs against the 40-digit reference', () => {
 });
 
 describe('random programs on the tape', () => {
-  /** The inputs' adjoints after one sweep of a fresh recording: the fast sweep, or the exact one (0 where it did not reach). */
-  function adjoints(source: string, at: Point, fast: boolean): number[] {
-    const parsed = parseProgram(source);
-    const fn = parsed.functions[parsed.main];
-    const { records, out, inputs } = compileTape(parsed).record(fn.params.map((p) => at[p.name] as number | number[]), fn.params.map(() => true));
-    const reached = fast ? null : backward(records, out, 1);
-    if (fast) backwardFast(records, out, 1);
-    return inputs.flatMap(({ first, count }) => Array.from({ length: count }, (_, j) =>
-      (reached && !reached.has(first + j) ? 0 : records.adjoint(first + j))));
-  }
-
   // The fast sweep (no reached flags, adjoints handed down expression chains in a variable) must
   // give the exact sweep's adjoints on programs nobody chose. Where the output does not reach an
   // input, the fast sweep may leave it ±0 or NaN (runTape then takes the exact sweep); every other
@@ -183,8 +170,8 @@ describe('random programs on the tape', () => {
     let compared = 0;
     fc.assert(
       fc.property(program, point, (source, at) => {
-        const exact = adjoints(source, at, false);
-        const fast = adjoints(source, at, true);
+        const exact = tapeAdjoints(source, at, false);
+        const fast = tapeAdjoints(source, at, true);
         exact.forEach((g, i) => {
           if (g === 0 || Number.isNaN(g) || Number.isNaN(fast[i])) return;
           compared++;

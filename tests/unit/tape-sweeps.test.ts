@@ -7,22 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { corpus, gradientError } from './corpus.ts';
 import { parseProgram } from '../../src/lang/parse.ts';
-import { backward, backwardFast, compileTape } from '../../src/engines/reverse/compiled-tape.ts';
+import { tapeAdjoints } from './fixtures/tape-adjoints.ts';
 import { runTape } from '../../src/engines/reverse/tape-view.ts';
 import type { Point } from '../../src/point.ts';
 import { foundationTape, ZERO_ADJOINT_CASES, type At } from './fixtures/zero-adjoints.ts';
-
-/** The inputs' adjoints after one sweep of a fresh recording: the fast sweep, or the exact one. */
-function sweep(source: string, at: At, fast: boolean): number[] {
-  const program = parseProgram(source);
-  const fn = program.functions[program.main];
-  const tape = compileTape(program);
-  const { records, out, inputs } = tape.record(fn.params.map((p) => at[p.name]), fn.params.map(() => true));
-  const reached = fast ? null : backward(records, out, 1);
-  if (fast) backwardFast(records, out, 1);
-  return inputs.flatMap(({ first, count }) => Array.from({ length: count }, (_, j) =>
-    (reached && !reached.has(first + j) ? 0 : records.adjoint(first + j))));
-}
 
 /** The foundation's Tape over the interpreter at one point: the inputs' adjoints. */
 const foundation = (source: string, at: At): number[] => foundationTape(source, at).gradient;
@@ -40,10 +28,10 @@ describe('the fast backward sweep', () => {
     for (const e of corpus) {
       for (const p of e.points) {
         points++;
-        const fast = sweep(e.source, p.at, true);
+        const fast = tapeAdjoints(e.source, p.at, true);
         if (fast.some((g) => g === 0 || Number.isNaN(g))) continue;
         taken++;
-        expect(fast, `${e.name} at ${JSON.stringify(p.at)}`).toEqual(sweep(e.source, p.at, false));
+        expect(fast, `${e.name} at ${JSON.stringify(p.at)}`).toEqual(tapeAdjoints(e.source, p.at, false));
       }
     }
     // Most corpus points have no zero in their gradient: the comparison above is not vacuous.
